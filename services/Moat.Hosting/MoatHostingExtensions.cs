@@ -1,0 +1,126 @@
+using System.Net;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Moat.Hosting.Configuration;
+using Moat.Hosting.Errors;
+using Moat.Hosting.Identity;
+using Moat.Hosting.Tls;
+
+namespace Moat.Hosting;
+
+/// <summary>One call per host: everything every Moat service shares (STYLE habit 1).</summary>
+public static class MoatHostingExtensions
+{
+    /// <summary>
+    /// mTLS-only Kestrel on the internal listener, SPIFFE identity and the call matrix, error mapping,
+    /// health, options validated at start.
+    /// </summary>
+    public static WebApplicationBuilder AddMoatDefaults(this WebApplicationBuilder builder, string service)
+    {
+        if (!MoatServices.IsKnown(service))
+        {
+            throw new ArgumentOutOfRangeException(nameof(service), service, "not a Moat service");
+        }
+
+        var services = builder.Services;
+        services.AddOptions<MoatOptions>()
+            .BindConfiguration(MoatOptions.Section)
+            .PostConfigure(o => o.Service = service)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<MoatTlsOptions>()
+            .BindConfiguration(MoatTlsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton(sp => TrustBundle.Load(
+            sp.GetRequiredService<IOptions<MoatTlsOptions>>().Value,
+            sp.GetRequiredService<IOptions<MoatOptions>>().Value.TrustDomain));
+        services.AddSingleton(sp => new CertificateHolder(
+            sp.GetRequiredService<IOptions<MoatTlsOptions>>().Value,
+            sp.GetRequiredService<TrustBundle>(),
+            sp.GetRequiredService<ILogger<CertificateHolder>>()));
+        services.AddSingleton<ListenerRegistry>();
+        services.AddSingleton(TimeProvider.System);
+
+        // Interceptor order (STYLE habit 9): the call policy (authn/authz of the peer) first; then what
+        // a host adds with Configure<GrpcServiceOptions>; error mapping last (a PostConfigure), so
+        // it sees every exception.
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<CallPolicyInterceptor>();
+            o.EnableDetailedErrors = false;
+            o.MaxReceiveMessageSize = 64 * 1024 * 1024;
+        });
+        services.PostConfigure<GrpcServiceOptions>(o => o.Interceptors.Add<ErrorMappingInterceptor>());
+        services.AddGrpcHealthChecks();
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<MoatOptions>>().Value;
+            kestrel.ListenMutualTls(
+                ParseAddress(options.ListenAddress, "Moat:ListenAddress"),
+                options.Port,
+                kestrel.ApplicationServices.GetRequiredService<CertificateHolder>(),
+                kestrel.ApplicationServices.GetRequiredService<TrustBundle>());
+        });
+        return builder;
+    }
+
+    /// <summary>Maps what every host serves: <c>grpc.health.v1.Health</c>.</summary>
+    public static WebApplication MapMoatDefaults(this WebApplication app)
+    {
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the host. A missing or unreadable certificate or an invalid setting stops the service
+    /// with a message naming it, and exit code 2.
+    /// </summary>
+    public static async Task<int> RunMoatAsync(this WebApplication app)
+    {
+        try
+        {
+            // Resolve what must exist before anything listens, so the failure is clear and early.
+            _ = app.Services.GetRequiredService<IOptions<MoatOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<MoatTlsOptions>>().Value;
+            _ = app.Services.GetRequiredService<CertificateHolder>();
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception e) when (StartupFailure(e) is { } message)
+        {
+            await Console.Error.WriteLineAsync($"moat: {app.Environment.ApplicationName} cannot start: {message}");
+            return 2;
+        }
+    }
+
+    public static IPAddress ParseAddress(string value, string setting) =>
+        IPAddress.TryParse(value, out var address)
+            ? address
+            : throw new MoatStartupException($"{setting} '{value}' is not an IP address.");
+
+    private static string? StartupFailure(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case MoatStartupException startup:
+                    return startup.Message;
+                case OptionsValidationException validation:
+                    return string.Join("; ", validation.Failures);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,6 @@
+using Moat.Internal.V1;
+
+namespace Moat.Router;
+
+/// <summary><c>moat.internal.v1.Directory</c>. Not built yet.</summary>
+internal sealed class DirectoryApi : Directory.DirectoryBase;
