@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Moat.Testing;
+
+namespace Moat.Functional.Tests;
+
+/// <summary>
+/// One real dev stack (five processes on loopback, started by the CLI's <c>dev</c> command) shared
+/// by every functional test in the collection: two cores cannot afford one per test.
+/// </summary>
+public sealed class DevStackFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private Process? _cli;
+
+    public string StateDir { get; } = Directory.CreateTempSubdirectory("moat-stack-").FullName;
+
+    public int BasePort { get; } = Ports.FreeRange(6);
+
+    public string PkiDir => Path.Combine(StateDir, "pki");
+
+    public string ProfileFile => Path.Combine(StateDir, "profile.json");
+
+    public JsonElement Profile { get; private set; }
+
+    public string GatewayEndpoint => $"https://127.0.0.1:{BasePort}";
+
+    /// <summary>The internal mTLS port of each service, as the dev stack lays them out.</summary>
+    public IReadOnlyDictionary<string, int> InternalPorts => new Dictionary<string, int>
+    {
+        ["gateway"] = BasePort + 1,
+        ["write"] = BasePort + 2,
+        ["query"] = BasePort + 3,
+        ["keys"] = BasePort + 4,
+        ["router"] = BasePort + 5,
+    };
+
+    public async Task InitializeAsync()
+    {
+        var started = Stopwatch.StartNew();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(Repo.HostAssembly("Moat.Cli"));
+        info.ArgumentList.Add("dev");
+        info.ArgumentList.Add("--state-dir");
+        info.ArgumentList.Add(StateDir);
+        info.ArgumentList.Add("--base-port");
+        info.ArgumentList.Add(BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.Environment["MOAT_HOME"] = Repo.Root;
+        _cli = Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        _cli.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        _cli.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        _cli.BeginOutputReadLine();
+        _cli.BeginErrorReadLine();
+
+        while (!File.Exists(ProfileFile) || !output.ToString().Contains("moat dev is up", StringComparison.Ordinal))
+        {
+            if (_cli.HasExited)
+            {
+                throw new InvalidOperationException($"moat dev exited with {_cli.ExitCode}:\n{output}");
+            }
+
+            if (started.Elapsed > StartTimeout)
+            {
+                throw new TimeoutException($"moat dev not up after {StartTimeout}:\n{output}");
+            }
+
+            await Task.Delay(200);
+        }
+
+        Profile = JsonDocument.Parse(await File.ReadAllTextAsync(ProfileFile)).RootElement.Clone();
+        Console.WriteLine($"[fixture] dev stack up on base port {BasePort} in {started.Elapsed.TotalSeconds:F1} s");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cli is { HasExited: false })
+        {
+            Signals.Terminate(_cli.Id);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _cli.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _cli.Kill(entireProcessTree: true);
+            }
+        }
+
+        _cli?.Dispose();
+        try
+        {
+            Directory.Delete(StateDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Logs of a failed run are worth more than a clean /tmp.
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DevStackCollection : ICollectionFixture<DevStackFixture>
+{
+    public const string Name = "dev stack";
+}
