@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -59,7 +60,8 @@ public static class MoatHostingExtensions
             o.MaxReceiveMessageSize = 64 * 1024 * 1024;
         });
         services.PostConfigure<GrpcServiceOptions>(o => o.Interceptors.Add<ErrorMappingInterceptor>());
-        services.AddGrpcHealthChecks();
+        // "self": the process is up and serving; features add checks for what they depend on.
+        services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
