@@ -65,13 +65,15 @@ public static class MoatHostingExtensions
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
+            // Kestrel is configured while the app is built, before options are validated at start:
+            // read raw settings here and never throw; ValidateOnStart stops the service with a
+            // clear message when they are wrong, and the TLS material is resolved per connection.
             kestrel.AddServerHeader = false;
-            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<MoatOptions>>().Value;
-            kestrel.ListenMutualTls(
-                ParseAddress(options.ListenAddress, "Moat:ListenAddress"),
-                options.Port,
-                kestrel.ApplicationServices.GetRequiredService<CertificateHolder>(),
-                kestrel.ApplicationServices.GetRequiredService<TrustBundle>());
+            var options = context.Configuration.GetSection(MoatOptions.Section).Get<MoatOptions>() ?? new MoatOptions();
+            if (IPAddress.TryParse(options.ListenAddress, out var address) && options.Port is > 0 and <= 65535)
+            {
+                kestrel.ListenMutualTls(address, options.Port, kestrel.ApplicationServices);
+            }
         });
         return builder;
     }

@@ -1,5 +1,6 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
-using Moat.Hosting;
 using Moat.Hosting.Identity;
 using Moat.Hosting.Tls;
 
@@ -17,21 +18,22 @@ public static class CustomerListenerExtensions
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var services = kestrel.ApplicationServices;
-            var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            var holder = services.GetRequiredService<CertificateHolder>();
-            var registry = services.GetRequiredService<ListenerRegistry>();
+            // Raw settings, never throwing here: GatewayOptionsValidator stops the service at start
+            // with a clear message before anything listens.
+            var options = context.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+            var registry = kestrel.ApplicationServices.GetRequiredService<ListenerRegistry>();
             foreach (var listener in options.Listeners)
             {
-                var customerCa = string.IsNullOrEmpty(listener.CustomerCaFile)
+                if (!IPAddress.TryParse(listener.Address, out var address) || listener.Port is < 1 or > 65535)
+                {
+                    continue;
+                }
+
+                var customerCa = new Lazy<X509Certificate2?>(() => string.IsNullOrEmpty(listener.CustomerCaFile)
                     ? null
-                    : PemFiles.LoadCertificate(listener.CustomerCaFile, $"{GatewayOptions.Section}:Listeners:{listener.Name}:CustomerCaFile");
+                    : PemFiles.LoadCertificate(listener.CustomerCaFile, $"{GatewayOptions.Section}:Listeners:{listener.Name}:CustomerCaFile"));
                 registry.AddCustomerListener(listener.Port);
-                kestrel.ListenCustomerTls(
-                    MoatHostingExtensions.ParseAddress(listener.Address, $"{GatewayOptions.Section}:Listeners:{listener.Name}:Address"),
-                    listener.Port,
-                    holder,
-                    customerCa);
+                kestrel.ListenCustomerTls(address, listener.Port, kestrel.ApplicationServices, () => customerCa.Value);
             }
         });
         return builder;

@@ -33,6 +33,11 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
                 failures.Add($"{at}:Kind '{l.Kind}' needs the private-endpoint gateway (PROXY protocol v2), which is not built yet; only {string.Join(", ", ListenerKind.Built)} is served.");
             }
 
+            if (!string.IsNullOrEmpty(l.CustomerCaFile) && !File.Exists(l.CustomerCaFile))
+            {
+                failures.Add($"{at}:CustomerCaFile '{l.CustomerCaFile}' does not exist.");
+            }
+
             if (l.Port is < 1 or > 65535)
             {
                 failures.Add($"{at}:Port must be between 1 and 65535.");

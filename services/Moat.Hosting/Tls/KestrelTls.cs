@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Moat.Hosting.Tls;
 
@@ -17,7 +18,7 @@ public static class KestrelTls
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The internal listener: client certificate required, chained to our root and issued by the right intermediate.</summary>
-    public static void ListenMutualTls(this KestrelServerOptions kestrel, IPAddress address, int port, CertificateHolder holder, TrustBundle trust)
+    public static void ListenMutualTls(this KestrelServerOptions kestrel, IPAddress address, int port, IServiceProvider services)
     {
         kestrel.Listen(address, port, listen =>
         {
@@ -25,7 +26,11 @@ public static class KestrelTls
             listen.UseHttps(new TlsHandshakeCallbackOptions
             {
                 HandshakeTimeout = HandshakeTimeout,
-                OnConnection = connection => ValueTask.FromResult(ServerOptions(holder, clientCertificateRequired: true, (_, certificate, _, _) => trust.TryValidateClient(certificate, out _, out _))),
+                OnConnection = connection =>
+                {
+                    var trust = services.GetRequiredService<TrustBundle>();
+                    return ValueTask.FromResult(ServerOptions(services.GetRequiredService<CertificateHolder>(), clientCertificateRequired: true, (_, certificate, _, _) => trust.TryValidateClient(certificate, out _, out _)));
+                },
             });
         });
     }
@@ -34,7 +39,7 @@ public static class KestrelTls
     /// A customer listener: server TLS with our certificate; a client certificate is optional and,
     /// when sent, must chain to the listener's customer CA (without one configured, none is accepted).
     /// </summary>
-    public static void ListenCustomerTls(this KestrelServerOptions kestrel, IPAddress address, int port, CertificateHolder holder, X509Certificate2? customerCa, Action<ListenOptions>? configure = null)
+    public static void ListenCustomerTls(this KestrelServerOptions kestrel, IPAddress address, int port, IServiceProvider services, Func<X509Certificate2?> customerCa, Action<ListenOptions>? configure = null)
     {
         kestrel.Listen(address, port, listen =>
         {
@@ -43,7 +48,11 @@ public static class KestrelTls
             listen.UseHttps(new TlsHandshakeCallbackOptions
             {
                 HandshakeTimeout = HandshakeTimeout,
-                OnConnection = connection => ValueTask.FromResult(ServerOptions(holder, clientCertificateRequired: false, (_, certificate, _, _) => IsAcceptableCustomerCertificate(certificate, customerCa))),
+                OnConnection = connection =>
+                {
+                    var ca = customerCa();
+                    return ValueTask.FromResult(ServerOptions(services.GetRequiredService<CertificateHolder>(), clientCertificateRequired: false, (_, certificate, _, _) => IsAcceptableCustomerCertificate(certificate, ca)));
+                },
             });
         });
     }

@@ -1,0 +1,59 @@
+using Moat.Testing;
+
+namespace Moat.Functional.Tests;
+
+/// <summary>A service without its certificate refuses to start, and says which file is missing.</summary>
+public class StartupTests
+{
+    [Theory]
+    [InlineData("Moat.Write")]
+    [InlineData("Moat.Keys")]
+    [InlineData("Moat.Gateway")]
+    public async Task A_service_without_its_certificate_exits_non_zero_naming_the_file(string host)
+    {
+        using var pki = new TestPki();
+        var missing = Path.Combine(pki.Directory, "no-such-dir", "svid.crt");
+        var result = await ProcessRunner.RunAsync(
+            "dotnet",
+            [
+                Repo.HostAssembly(host),
+                $"--Moat:Port={Ports.Free()}",
+                $"--Moat:Tls:CertFile={missing}",
+                $"--Moat:Tls:KeyFile={Path.Combine(pki.Directory, "svid.key")}",
+                $"--Moat:Tls:RootCaFile={pki.RootCaFile}",
+                $"--Moat:Tls:ServiceCaFile={pki.ServiceCaFile}",
+                "--Moat:Gateway:Listeners:0:Name=loopback-dev",
+                "--Moat:Gateway:Listeners:0:Kind=loopback-dev",
+                "--Moat:Gateway:Listeners:0:Address=127.0.0.1",
+                $"--Moat:Gateway:Listeners:0:Port={Ports.Free()}",
+            ],
+            TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(missing, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_listener_on_every_interface_is_refused_at_start()
+    {
+        using var pki = new TestPki();
+        using var svid = pki.Service("gateway");
+        var (cert, key) = pki.Write("gateway", svid);
+        var result = await ProcessRunner.RunAsync(
+            "dotnet",
+            [
+                Repo.HostAssembly("Moat.Gateway"),
+                $"--Moat:Port={Ports.Free()}",
+                $"--Moat:Tls:CertFile={cert}",
+                $"--Moat:Tls:KeyFile={key}",
+                $"--Moat:Tls:RootCaFile={pki.RootCaFile}",
+                $"--Moat:Tls:ServiceCaFile={pki.ServiceCaFile}",
+                "--Moat:Gateway:Listeners:0:Name=public",
+                "--Moat:Gateway:Listeners:0:Kind=loopback-dev",
+                "--Moat:Gateway:Listeners:0:Address=0.0.0.0",
+                $"--Moat:Gateway:Listeners:0:Port={Ports.Free()}",
+            ],
+            TimeSpan.FromSeconds(60));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("binds every interface", result.Stderr, StringComparison.Ordinal);
+    }
+}
