@@ -91,6 +91,8 @@ public static class MoatHostingExtensions
     /// </summary>
     public static async Task<int> RunMoatAsync(this WebApplication app)
     {
+        // RunAsync disposes the host when start fails: take what the error message needs first.
+        var name = app.Environment.ApplicationName;
         try
         {
             // Resolve what must exist before anything listens, so the failure is clear and early.
@@ -102,7 +104,7 @@ public static class MoatHostingExtensions
         }
         catch (Exception e) when (StartupFailure(e) is { } message)
         {
-            await Console.Error.WriteLineAsync($"moat: {app.Environment.ApplicationName} cannot start: {message}");
+            await Console.Error.WriteLineAsync($"moat: {name} cannot start: {message}");
             return 2;
         }
     }
