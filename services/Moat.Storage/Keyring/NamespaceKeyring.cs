@@ -197,8 +197,10 @@ public sealed class NamespaceKeyring : IDataKeySource, IDisposable
     public ValueTask<ReadOnlyMemory<byte>?> GetDataKeyAsync(long keyringVersion, uint dekId, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ReadOnlyMemory<byte>? result = keyringVersion <= Version && TryGetDataKey(dekId, out var key) ? key : null;
-        return ValueTask.FromResult(result);
+        // Not "? key : null": null would convert to an empty ReadOnlyMemory through byte[], not to a null answer.
+        return keyringVersion <= Version && TryGetDataKey(dekId, out var key)
+            ? ValueTask.FromResult<ReadOnlyMemory<byte>?>(key)
+            : ValueTask.FromResult<ReadOnlyMemory<byte>?>(null);
     }
 
     /// <summary>Zeroes every DEK held in memory.</summary>

@@ -121,7 +121,9 @@ public sealed class SealedObjectReader : IDisposable
     /// <paramref name="destination"/>, n = min(destination length, <see cref="Length"/> − offset).
     /// Fetches only the chunks that range touches (contiguous chunks in one fetch of up to
     /// <see cref="MaxFetchBytes"/>) and authenticates each before releasing any of its bytes. Chunks
-    /// outside the range are neither fetched nor checked. On failure the destination range is cleared.
+    /// outside the range are neither fetched nor checked (so trailing data, and truncation past the
+    /// range, are not seen). Reading an empty object fetches and verifies its one (empty) final chunk.
+    /// On failure the destination range is cleared.
     /// </summary>
     /// <returns>n, the number of plaintext bytes written.</returns>
     public async ValueTask<int> ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken = default)
@@ -130,7 +132,7 @@ public sealed class SealedObjectReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, Length);
         var count = (int)Math.Min(destination.Length, Length - offset);
-        if (count == 0)
+        if (count == 0 && Length > 0)
         {
             return 0;
         }
@@ -138,7 +140,7 @@ public sealed class SealedObjectReader : IDisposable
         destination = destination[..count];
         var chunkSize = Header.ChunkSize;
         var first = offset / chunkSize;
-        var last = (offset + count - 1) / chunkSize;
+        var last = count == 0 ? 0 : (offset + count - 1) / chunkSize; // an empty object: still verify its final chunk
         try
         {
             for (var batchStart = first; batchStart <= last;)
