@@ -79,7 +79,7 @@ public sealed class SealedObjectHeader
         BinaryPrimitives.WriteUInt16BigEndian(span[VersionOffset..], SealedObjectFormat.CurrentVersion);
         BinaryPrimitives.WriteUInt64BigEndian(span[KeyringVersionOffset..], (ulong)keyringVersion);
         BinaryPrimitives.WriteUInt32BigEndian(span[DekIdOffset..], dekId);
-        RandomNumberGenerator.Fill(span.Slice(SaltOffset, SealedObjectFormat.SaltSize + SealedObjectFormat.NoncePrefixSize));
+        HeaderRandomness.Fill(span.Slice(SaltOffset, SealedObjectFormat.SaltSize + SealedObjectFormat.NoncePrefixSize));
         BinaryPrimitives.WriteUInt32BigEndian(span[ChunkSizeOffset..], (uint)chunkSize);
         BinaryPrimitives.WriteUInt64BigEndian(span[PlaintextLengthOffset..], (ulong)plaintextLength);
         return new SealedObjectHeader(bytes, SealedObjectFormat.CurrentVersion, keyringVersion, dekId, chunkSize, plaintextLength);
