@@ -1,10 +1,13 @@
+using Moat.Gateway.Forwarding;
 using Moat.Gateway.Listeners;
 using Moat.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoatDefaults(MoatServices.Gateway);
 builder.AddCustomerListeners();
+builder.AddPublicApiForwarding();
 
 var app = builder.Build();
+app.UsePublicApiForwarding();
 app.MapMoatDefaults();
 return await app.RunMoatAsync();

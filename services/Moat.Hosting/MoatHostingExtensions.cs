@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Moat.Hosting.Configuration;
 using Moat.Hosting.Errors;
 using Moat.Hosting.Identity;
+using Moat.Hosting.Principals;
 using Moat.Hosting.Tls;
 
 namespace Moat.Hosting;
@@ -48,14 +49,22 @@ public static class MoatHostingExtensions
             sp.GetRequiredService<TrustBundle>(),
             sp.GetRequiredService<ILogger<CertificateHolder>>()));
         services.AddSingleton<ListenerRegistry>();
+        services.AddSingleton<PrincipalSigner>();
+        services.AddSingleton(sp => new PrincipalVerifier(
+            sp.GetRequiredService<TrustBundle>(),
+            service,
+            sp.GetRequiredService<IOptions<MoatOptions>>().Value.Region,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(TimeProvider.System);
 
-        // Interceptor order (STYLE habit 9): the call policy (authn/authz of the peer) first; then what
+        // Interceptor order (STYLE habit 9): the call policy (authn/authz of the peer) first; the
+        // principal (who the call acts for) second; then what
         // a host adds with Configure<GrpcServiceOptions>; error mapping last (a PostConfigure), so
         // it sees every exception.
         services.AddGrpc(o =>
         {
             o.Interceptors.Add<CallPolicyInterceptor>();
+            o.Interceptors.Add<PrincipalInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = 64 * 1024 * 1024;
         });

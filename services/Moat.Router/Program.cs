@@ -1,8 +1,16 @@
 using Moat.Hosting;
 using Moat.Router;
+using Moat.Router.Bootstrap;
+using Moat.Router.Persistence;
+
+if (args is ["bootstrap", .. var rest])
+{
+    return await RouterBootstrap.RunAsync(rest);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoatDefaults(MoatServices.Router);
+builder.Services.AddRouterStore();
 
 var app = builder.Build();
 app.MapMoatDefaults();

@@ -23,6 +23,13 @@ public sealed class DevStackFixture : IAsyncLifetime
 
     public JsonElement Profile { get; private set; }
 
+    /// <summary>The pid of each service process, from the profile.</summary>
+    public int Pid(string service) => Profile.GetProperty("services").EnumerateArray()
+        .First(s => s.GetProperty("name").GetString() == service).GetProperty("pid").GetInt32();
+
+    /// <summary>The gateway's API key cache TTL in this stack: short, so expiry and outage tests are quick.</summary>
+    public TimeSpan AuthCacheTtl { get; } = TimeSpan.FromSeconds(2);
+
     public string GatewayEndpoint => $"https://127.0.0.1:{BasePort}";
 
     /// <summary>The internal mTLS port of each service, as the dev stack lays them out.</summary>
@@ -51,6 +58,8 @@ public sealed class DevStackFixture : IAsyncLifetime
         info.ArgumentList.Add("--base-port");
         info.ArgumentList.Add(BasePort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         info.Environment["MOAT_HOME"] = Repo.Root;
+        // Children inherit the environment: the gateway reads its cache TTL from it.
+        info.Environment["Moat__Gateway__Auth__CacheTtl"] = AuthCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         _cli = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         _cli.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

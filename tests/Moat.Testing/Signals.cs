@@ -8,6 +8,8 @@ public static partial class Signals
     public const int Sigterm = 15;
     public const int Sigkill = 9;
     public const int Sigint = 2;
+    public const int Sigstop = 19;
+    public const int Sigcont = 18;
 
     public static void Terminate(int pid) => _ = Kill(pid, Sigterm);
 

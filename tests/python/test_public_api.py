@@ -53,5 +53,70 @@ class HealthTest(unittest.TestCase):
         self.assertEqual(grpc.StatusCode.UNAVAILABLE, caught.exception.code())
 
 
+def with_key(profile):
+    return [("authorization", "Bearer " + profile["api_key"])]
+
+
+def status_details(error):
+    """The google.rpc.Status of a failed call, from the grpc-status-details-bin trailer."""
+    from google.rpc import status_pb2
+
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            status = status_pb2.Status()
+            status.ParseFromString(value)
+            return status
+    return None
+
+
+class PublicApiTest(unittest.TestCase):
+    def test_whoami_with_the_profile_key_names_the_org_and_the_admin_role(self):
+        from moat.v1 import access_pb2, access_pb2_grpc, common_pb2
+
+        profile = STACK.profile
+        self.assertTrue(profile["api_key"].startswith("moat_"))
+        with gateway_channel(profile) as channel:
+            me = access_pb2_grpc.AccessServiceStub(channel).WhoAmI(
+                access_pb2.WhoAmIRequest(), metadata=with_key(profile), timeout=15)
+        self.assertEqual(profile["org"], me.org)
+        self.assertEqual(common_pb2.ROLE_ADMIN, me.role)
+        self.assertEqual("loopback-dev", me.endpoint_id)
+
+    def test_no_key_is_unauthenticated_with_a_readable_reason(self):
+        from google.rpc import error_details_pb2
+        from moat.v1 import access_pb2, access_pb2_grpc
+
+        with gateway_channel(STACK.profile) as channel:
+            with self.assertRaises(grpc.RpcError) as caught:
+                access_pb2_grpc.AccessServiceStub(channel).WhoAmI(access_pb2.WhoAmIRequest(), timeout=15)
+        self.assertEqual(grpc.StatusCode.UNAUTHENTICATED, caught.exception.code())
+        status = status_details(caught.exception)
+        info = error_details_pb2.ErrorInfo()
+        self.assertTrue(any(d.Unpack(info) for d in status.details))
+        self.assertEqual("API_KEY_MISSING", info.reason)
+        self.assertEqual("moat.dev", info.domain)
+
+    def test_a_bad_request_names_the_bad_field_in_its_error_details(self):
+        from google.rpc import error_details_pb2
+        from moat.v1 import access_pb2, access_pb2_grpc, common_pb2
+
+        profile = STACK.profile
+        with gateway_channel(profile) as channel:
+            with self.assertRaises(grpc.RpcError) as caught:
+                access_pb2_grpc.AccessServiceStub(channel).CreateApiKey(
+                    access_pb2.CreateApiKeyRequest(role=common_pb2.ROLE_UNSPECIFIED, display_name="python"),
+                    metadata=with_key(profile), timeout=15)
+        self.assertEqual(grpc.StatusCode.INVALID_ARGUMENT, caught.exception.code())
+        status = status_details(caught.exception)
+        self.assertIsNotNone(status)
+        bad = error_details_pb2.BadRequest()
+        info = error_details_pb2.ErrorInfo()
+        unpacked = [d for d in status.details if d.Unpack(bad)]
+        self.assertTrue(unpacked)
+        self.assertIn("role", [v.field for v in bad.field_violations])
+        self.assertTrue(any(d.Unpack(info) for d in status.details))
+        self.assertEqual("INVALID_ARGUMENT", info.reason)
+
+
 if __name__ == "__main__":
     unittest.main()

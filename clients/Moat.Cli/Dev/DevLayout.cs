@@ -9,6 +9,7 @@ public sealed class DevLayout
     public const string DefaultStateDir = ".moat/dev";
     public const string Region = "dev-local";
     public const string LoopbackListener = "loopback-dev";
+    public const string DevOrg = "dev";
 
     public DevLayout(string repoRoot, string stateDir, int basePort)
     {

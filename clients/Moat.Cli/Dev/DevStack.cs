@@ -40,6 +40,11 @@ public sealed class DevStack
 
         var pki = DevPki.Ensure(_layout.PkiDir, MoatOptions.DevTrustDomain, DevLayout.Region);
         var profile = DevProfile.TryLoad(_layout.ProfileFile) ?? new DevProfile();
+        if (string.IsNullOrEmpty(profile.ApiKey) && !await BootstrapAsync(profile, stop))
+        {
+            return 1;
+        }
+
         try
         {
             foreach (var service in MoatServices.All)
@@ -86,6 +91,44 @@ public sealed class DevStack
             await StopAllAsync();
         }
     }
+
+    /// <summary>
+    /// First start: the router's offline bootstrap creates the dev org, registers the gateway's
+    /// loopback-dev listener as its first endpoint and prints the first admin key once; the key goes
+    /// straight into the profile (0600). Later starts reuse it.
+    /// </summary>
+    private async Task<bool> BootstrapAsync(DevProfile profile, CancellationToken stop)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            _layout.HostAssembly(MoatServices.Router), "bootstrap", "--org", DevLayout.DevOrg, "--endpoint", DevLayout.LoopbackListener,
+            "--endpoint-kind", DevLayout.LoopbackListener, "--region", DevLayout.Region, $"--Moat:DataDir={RouterDataDir}",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(stop);
+        var stderr = process.StandardError.ReadToEndAsync(stop);
+        await process.WaitForExitAsync(stop);
+        if (process.ExitCode != 0)
+        {
+            await _out.WriteLineAsync($"moat dev: bootstrap failed: {(await stderr).Trim()}");
+            await _out.WriteLineAsync($"moat dev: the profile has no API key but the router's store already has the org; remove {_layout.StateDir} to start afresh.");
+            return false;
+        }
+
+        using var result = System.Text.Json.JsonDocument.Parse(await stdout);
+        profile.Org = result.RootElement.GetProperty("org").GetString()!;
+        profile.ApiKey = result.RootElement.GetProperty("api_key").GetString()!;
+        profile.Save(_layout.ProfileFile);
+        await _out.WriteLineAsync($"moat dev: bootstrapped org '{profile.Org}' with an admin API key (in the profile).");
+        return true;
+    }
+
+    private string RouterDataDir => Path.Combine(_layout.DataDir, MoatServices.Router);
 
     private IEnumerable<string> Arguments(string service, DevPki pki)
     {

@@ -32,7 +32,7 @@ public static class CustomerListenerExtensions
                 var customerCa = new Lazy<X509Certificate2?>(() => string.IsNullOrEmpty(listener.CustomerCaFile)
                     ? null
                     : PemFiles.LoadCertificate(listener.CustomerCaFile, $"{GatewayOptions.Section}:Listeners:{listener.Name}:CustomerCaFile"));
-                registry.AddCustomerListener(listener.Port);
+                registry.AddCustomerListener(listener.Port, listener.Name);
                 kestrel.ListenCustomerTls(address, listener.Port, kestrel.ApplicationServices, () => customerCa.Value);
             }
         });

@@ -26,6 +26,9 @@ public sealed class MoatOptions
     [Range(1, 65535, ErrorMessage = "Moat:Port must be between 1 and 65535.")]
     public int Port { get; set; }
 
+    /// <summary>Root directory of this instance's local stores (the embedded default; cloud stores come later).</summary>
+    public string DataDir { get; set; } = string.Empty;
+
     /// <summary>The trust domain <c>./moat dev</c> uses; dev-only features (the dev-file root key) require it.</summary>
     public const string DevTrustDomain = "moat.dev";
 }
