@@ -57,18 +57,17 @@ public static class MoatHostingExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(TimeProvider.System);
 
-        // Interceptor order (STYLE habit 9): the call policy (authn/authz of the peer) first; the
-        // principal (who the call acts for) second; then what
-        // a host adds with Configure<GrpcServiceOptions>; error mapping last (a PostConfigure), so
-        // it sees every exception.
+        // Interceptor order (STYLE habit 9), outermost first: error mapping wraps everything so it
+        // sees every exception; then the call policy (authn/authz of the peer); then the principal
+        // (who the call acts for); then what a host adds with Configure<GrpcServiceOptions>.
         services.AddGrpc(o =>
         {
+            o.Interceptors.Add<ErrorMappingInterceptor>();
             o.Interceptors.Add<CallPolicyInterceptor>();
             o.Interceptors.Add<PrincipalInterceptor>();
             o.EnableDetailedErrors = false;
             o.MaxReceiveMessageSize = 64 * 1024 * 1024;
         });
-        services.PostConfigure<GrpcServiceOptions>(o => o.Interceptors.Add<ErrorMappingInterceptor>());
         // "self": the process is up and serving; features add checks for what they depend on.
         services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
 

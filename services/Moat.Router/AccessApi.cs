@@ -7,6 +7,7 @@ using Moat.Router.ApiKeys;
 using Moat.Router.Endpoints;
 using Moat.Router.Persistence;
 using Moat.V1;
+using Endpoint = Moat.V1.Endpoint;
 
 namespace Moat.Router;
 
@@ -113,7 +114,7 @@ internal sealed class AccessApi : AccessService.AccessServiceBase
     private static Endpoint ToProto(EndpointRecord r) => new()
     {
         Id = r.Id,
-        Kind = Enum.Parse<EndpointKind>(r.Kind),
+        Kind = System.Enum.Parse<EndpointKind>(r.Kind),
         Region = r.Region,
         DisplayName = r.DisplayName,
         CreatedAt = Timestamp.FromDateTimeOffset(r.CreatedAt),

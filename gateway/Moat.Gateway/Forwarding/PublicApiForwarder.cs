@@ -53,7 +53,7 @@ public sealed partial class PublicApiForwarder
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var port = context.Connection.LocalPort;
-        if (!_listeners.IsCustomerListener(port) || !context.Request.Path.StartsWithSegments("/moat.v1", StringComparison.Ordinal))
+        if (!_listeners.IsCustomerListener(port) || !(context.Request.Path.Value ?? string.Empty).StartsWith("/moat.v1.", StringComparison.Ordinal))
         {
             await next(context);
             return;

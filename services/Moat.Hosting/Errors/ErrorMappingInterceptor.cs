@@ -8,7 +8,7 @@ namespace Moat.Hosting.Errors;
 /// <summary>
 /// Maps domain exceptions to status + <c>google.rpc.Status</c> details, names the capability of
 /// RPCs not built yet, and masks everything unexpected as <c>INTERNAL</c> with a correlation id
-/// (the detail goes to the log, never to the caller). Registered last: it sees what every other
+/// (the detail goes to the log, never to the caller). Registered outermost: it sees what every other
 /// interceptor and the service threw.
 /// </summary>
 public sealed partial class ErrorMappingInterceptor : Interceptor

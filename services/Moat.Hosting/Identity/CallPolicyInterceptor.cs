@@ -13,7 +13,7 @@ namespace Moat.Hosting.Identity;
 /// Enforces <see cref="CallPolicy"/> on every RPC of the internal mTLS listener: the peer's
 /// certificate was already chained to our root in the handshake; here its SPIFFE identity must be
 /// a caller the matrix admits for this method, else PERMISSION_DENIED + CALLER_NOT_ALLOWED.
-/// Registered first (authn → authz → ... → error mapping).
+/// Registered right inside error mapping (error mapping → call policy → principal → host interceptors).
 /// </summary>
 public sealed partial class CallPolicyInterceptor : Interceptor
 {
