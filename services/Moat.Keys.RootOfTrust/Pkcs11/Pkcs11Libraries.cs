@@ -17,6 +17,18 @@ internal static class Pkcs11Libraries
     private static readonly Dictionary<string, Entry> Loaded = new(StringComparer.Ordinal);
     private static bool s_resolverSet;
 
+    /// <summary>How many modules are loaded now (for tests of the lifecycle).</summary>
+    internal static int LoadedCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return Loaded.Count;
+            }
+        }
+    }
+
     public static Lease Acquire(string libraryPath)
     {
         var fullPath = Path.GetFullPath(libraryPath);
