@@ -167,6 +167,8 @@ public sealed class Pkcs11RootKeyProvider : IRootKeyProvider, IDisposable
                 {
                     return session.Decrypt(mechanism, key, sealedKey);
                 }
+                // A GCM tag mismatch: CKR_ENCRYPTED_DATA_INVALID per the spec, but SoftHSM 2.6.1 answers CKR_GENERAL_ERROR
+                // (measured), so device-generic failures of this one call are reported as UnwrapFailed, with the RV.
                 catch (Pkcs11Exception e) when (e.RV is CKR.CKR_ENCRYPTED_DATA_INVALID or CKR.CKR_ENCRYPTED_DATA_LEN_RANGE or CKR.CKR_GENERAL_ERROR or CKR.CKR_FUNCTION_FAILED)
                 {
                     RootOfTrustLog.UnwrapFailed(_logger, Name, wrapped.RootKeyId, context.Org);
