@@ -90,6 +90,14 @@ public class MoatDevCommandTests
             Assert.DoesNotContain(pids, Signals.IsAlive);
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
             Assert.Equal(0, cli.ExitCode);
+
+            // The first start bootstrapped the dev org and its admin key; a second start reuses them.
+            var apiKey = root.GetProperty("api_key").GetString();
+            var org = root.GetProperty("org").GetString();
+            Assert.StartsWith("moat_", apiKey, StringComparison.Ordinal);
+            Assert.Equal("dev", org);
+            Assert.Contains("bootstrapped org 'dev'", Snapshot(output), StringComparison.Ordinal);
+            await RestartReusesTheProfileAsync(stateDir, basePort, apiKey!, org!);
         }
         finally
         {
@@ -152,6 +160,43 @@ public class MoatDevCommandTests
             }
 
             Directory.Delete(stateDir, recursive: true);
+        }
+    }
+
+    private static async Task RestartReusesTheProfileAsync(string stateDir, int basePort, string apiKey, string org)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Repo.HostAssembly("Moat.Cli"), "dev", "--state-dir", stateDir, "--base-port", basePort.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["MOAT_HOME"] = Repo.Root;
+        using var again = Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        again.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        again.BeginOutputReadLine();
+        again.BeginErrorReadLine();
+        try
+        {
+            var waited = Stopwatch.StartNew();
+            while (!Snapshot(output).Contains("moat dev is up", StringComparison.Ordinal))
+            {
+                Assert.False(again.HasExited, Snapshot(output));
+                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), Snapshot(output));
+                await Task.Delay(200);
+            }
+
+            Assert.DoesNotContain("bootstrapped", Snapshot(output), StringComparison.Ordinal);
+            using var profile = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(stateDir, "profile.json")));
+            Assert.Equal(apiKey, profile.RootElement.GetProperty("api_key").GetString());
+            Assert.Equal(org, profile.RootElement.GetProperty("org").GetString());
+        }
+        finally
+        {
+            Signals.Terminate(again.Id);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await again.WaitForExitAsync(cts.Token);
         }
     }
 
