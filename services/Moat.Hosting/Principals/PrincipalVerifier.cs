@@ -36,6 +36,27 @@ public sealed class PrincipalVerifier
 
     public PrincipalToken Verify(ReadOnlySpan<byte> signedBytes, string method, string requestNamespace)
     {
+        var token = VerifyForwarded(signedBytes, _service);
+        if (token.Kind != PrincipalKind.Job && token.Method != method)
+        {
+            throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalWrongAudience, "the principal was issued for another method");
+        }
+
+        if (token.Namespace != requestNamespace)
+        {
+            throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalNamespaceMismatch, "the principal's namespace is not the request's namespace");
+        }
+
+        return token;
+    }
+
+    /// <summary>
+    /// A principal a service passes on with its own call (write or query to KeyVault): signature,
+    /// signer, expiry, region, and an audience that must be the calling service. The receiver checks
+    /// the org and namespace id against its own records.
+    /// </summary>
+    public PrincipalToken VerifyForwarded(ReadOnlySpan<byte> signedBytes, string audience)
+    {
         SignedPrincipal signed;
         PrincipalToken token;
         try
@@ -75,24 +96,14 @@ public sealed class PrincipalVerifier
             throw Refuse(StatusCode.Unauthenticated, ErrorReason.PrincipalExpired, "the principal has expired or is not yet valid");
         }
 
-        if (token.Audience != _service)
+        if (token.Audience != audience)
         {
-            throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalWrongAudience, $"the principal is for '{token.Audience}', not for {_service}");
+            throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalWrongAudience, $"the principal is for '{token.Audience}', not for {audience}");
         }
 
         if (token.Kind != PrincipalKind.Job && token.Region != _region)
         {
             throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalWrongAudience, $"the principal is for region '{token.Region}', not {_region}");
-        }
-
-        if (token.Kind != PrincipalKind.Job && token.Method != method)
-        {
-            throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalWrongAudience, "the principal was issued for another method");
-        }
-
-        if (token.Namespace != requestNamespace)
-        {
-            throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalNamespaceMismatch, "the principal's namespace is not the request's namespace");
         }
 
         return token;

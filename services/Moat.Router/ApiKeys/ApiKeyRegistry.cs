@@ -4,6 +4,7 @@ using Moat.Hosting.Errors;
 using Moat.Router.Endpoints;
 using Moat.Router.Persistence;
 using Moat.V1;
+using Moat.Storage.Records;
 
 namespace Moat.Router.ApiKeys;
 

@@ -6,6 +6,7 @@ using Moat.Router.Endpoints;
 using Moat.Router.Orgs;
 using Moat.Router.Persistence;
 using Moat.V1;
+using Moat.Storage.Records;
 
 namespace Moat.Router.Bootstrap;
 

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Moat.Hosting.Errors;
 using Moat.Router.Persistence;
 using Moat.V1;
+using Moat.Storage.Records;
 
 namespace Moat.Router.Namespaces;
 

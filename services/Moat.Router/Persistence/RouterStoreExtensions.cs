@@ -6,6 +6,7 @@ using Moat.Router.Endpoints;
 using Moat.Router.Namespaces;
 using Moat.Router.Orgs;
 using Moat.Storage.ObjectStore;
+using Moat.Storage.Records;
 
 namespace Moat.Router.Persistence;
 

@@ -2,11 +2,12 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Moat.Storage.ObjectStore;
 
-namespace Moat.Router.Persistence;
+namespace Moat.Storage.Records;
 
 /// <summary>
-/// JSON records on the router's object store: create-if-absent, compare-and-swap by etag, list by
-/// prefix. The store's conditional puts are what make two router instances safe to run at once.
+/// JSON metadata records (the router's directory, the key store) on an object store:
+/// create-if-absent, compare-and-swap by etag, list by prefix. The store's conditional puts are
+/// what make several instances safe to run at once. Never for customer data: that is sealed.
 /// </summary>
 public sealed class JsonRecordStore
 {
