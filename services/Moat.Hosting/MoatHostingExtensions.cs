@@ -99,7 +99,7 @@ public static class MoatHostingExtensions
     /// </summary>
     public static async Task<int> RunMoatAsync(this WebApplication app)
     {
-        // RunAsync disposes the host when start fails: take what the error message needs first.
+        // A failed start disposes the host: take what the error message needs first.
         var name = app.Environment.ApplicationName;
         try
         {
@@ -107,14 +107,20 @@ public static class MoatHostingExtensions
             _ = app.Services.GetRequiredService<IOptions<MoatOptions>>().Value;
             _ = app.Services.GetRequiredService<IOptions<MoatTlsOptions>>().Value;
             _ = app.Services.GetRequiredService<CertificateHolder>();
-            await app.RunAsync();
-            return 0;
+            await app.StartAsync();
         }
-        catch (Exception e) when (StartupFailure(e) is { } message)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync($"moat: {name} cannot start: {message}");
+            // Anything that stops a start (a missing file, an invalid setting, an unreachable HSM)
+            // ends the process with its message and exit code 2, never half up.
+            await Console.Error.WriteLineAsync($"moat: {name} cannot start: {StartupFailure(e)}");
+            await app.DisposeAsync();
             return 2;
         }
+
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return 0;
     }
 
     public static IPAddress ParseAddress(string value, string setting) =>
@@ -122,7 +128,7 @@ public static class MoatHostingExtensions
             ? address
             : throw new MoatStartupException($"{setting} '{value}' is not an IP address.");
 
-    private static string? StartupFailure(Exception e)
+    private static string StartupFailure(Exception e)
     {
         for (var current = e; current is not null; current = current.InnerException)
         {
@@ -135,6 +141,6 @@ public static class MoatHostingExtensions
             }
         }
 
-        return null;
+        return e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
     }
 }

@@ -130,6 +130,9 @@ public sealed class DevStack
 
     private string RouterDataDir => Path.Combine(_layout.DataDir, MoatServices.Router);
 
+    /// <summary>The region's object store (namespaces' sealed objects and keyrings), shared by write, query and keys.</summary>
+    private string RegionStoreDir => Path.Combine(_layout.DataDir, "store");
+
     private IEnumerable<string> Arguments(string service, DevPki pki)
     {
         yield return $"--Moat:Region={DevLayout.Region}";
@@ -145,6 +148,15 @@ public sealed class DevStack
         foreach (var upstream in MoatServices.All.Where(s => s != service))
         {
             yield return $"--Moat:Upstreams:{upstream}={DevLayout.Address(_layout.InternalPort(upstream))}";
+        }
+
+        if (service == MoatServices.Keys)
+        {
+            // The dev root of trust: a key file, refused outside the dev trust domain and loopback.
+            yield return "--Moat:RootOfTrust:Provider=dev-file";
+            yield return $"--Moat:RootOfTrust:DevFile:Directory={Path.Combine(_layout.DataDir, "root-of-trust")}";
+            yield return $"--Moat:Keys:KeyStoreDir={Path.Combine(_layout.DataDir, "keystore")}";
+            yield return $"--Moat:Keys:DataStoreDir={RegionStoreDir}";
         }
 
         if (service == MoatServices.Gateway)
