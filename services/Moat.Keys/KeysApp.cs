@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Moat.Hosting;
 using Moat.Hosting.Configuration;
 using Moat.Keys.Audit;
+using Moat.Keys.AuditSigning;
 using Moat.Keys.CustomerKeys;
 using Moat.Keys.KeyStore;
 using Moat.Keys.NamespaceKeys;
@@ -45,6 +46,7 @@ public static class KeysApp
         services.AddSingleton<CustomerKeyManager>();
         services.AddSingleton<NamespaceKekManager>();
         services.AddSingleton<KeyReleasePolicy>();
+        services.AddSingleton<AuditSigningKey>();
         services.AddSingleton<IKeyAuditSink, LoggingKeyAuditSink>();
         services.AddSingleton<KeyDestructionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyDestructionSweeper>());

@@ -49,6 +49,14 @@ public class CallPolicyTests
     }
 
     [Fact]
+    public void KeyVault_GetAuditKeyring_admits_every_service_of_its_region()
+    {
+        const string m = "/moat.internal.v1.KeyVault/GetAuditKeyring";
+        Allowed(m, Svc("gateway"), Svc("write"), Svc("query"), Svc("keys"));
+        Refused(m, Svc("query", There), Router, Operator);
+    }
+
+    [Fact]
     public void KeyService_admits_the_gateway_of_its_region_only()
     {
         const string m = "/moat.v1.KeyService/CreateKey";

@@ -69,6 +69,9 @@ public static class CallPolicy
         new("moat.internal.v1.KeyVault", "SignAuditDigest", [
             CallerRule.SameRegion(MoatServices.Gateway), CallerRule.SameRegion(MoatServices.Write),
             CallerRule.SameRegion(MoatServices.Query), CallerRule.SameRegion(MoatServices.Keys)]),
+        new("moat.internal.v1.KeyVault", "GetAuditKeyring", [
+            CallerRule.SameRegion(MoatServices.Gateway), CallerRule.SameRegion(MoatServices.Write),
+            CallerRule.SameRegion(MoatServices.Query), CallerRule.SameRegion(MoatServices.Keys)]),
         new("moat.v1.KeyService", Wildcard, [CallerRule.SameRegion(MoatServices.Gateway)]),
         new("moat.internal.v1.Directory", Wildcard, [
             CallerRule.AnyRegion(MoatServices.Gateway), CallerRule.AnyRegion(MoatServices.Write), CallerRule.AnyRegion(MoatServices.Query)]),

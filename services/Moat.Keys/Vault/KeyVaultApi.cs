@@ -7,6 +7,7 @@ using Moat.Hosting.Errors;
 using Moat.Hosting.Identity;
 using Moat.Internal.V1;
 using Moat.Keys.Audit;
+using Moat.Keys.AuditSigning;
 using Moat.Keys.KeyStore;
 using Moat.Keys.NamespaceKeys;
 using Moat.V1;
@@ -24,9 +25,13 @@ internal sealed class KeyVaultApi : KeyVault.KeyVaultBase
     private readonly KeyReleasePolicy _policy;
     private readonly IKeyAuditSink _audit;
     private readonly TimeSpan _cacheTtl;
+    private readonly AuditSigningKey _signingKey;
+    private readonly TimeProvider _time;
 
-    public KeyVaultApi(NamespaceKekManager keks, KeyReleasePolicy policy, IKeyAuditSink audit, IOptions<KeyStoreOptions> options)
+    public KeyVaultApi(NamespaceKekManager keks, KeyReleasePolicy policy, IKeyAuditSink audit, IOptions<KeyStoreOptions> options, AuditSigningKey signingKey, TimeProvider time)
     {
+        _signingKey = signingKey;
+        _time = time;
         _keks = keks;
         _policy = policy;
         _audit = audit;
@@ -160,6 +165,81 @@ internal sealed class KeyVaultApi : KeyVault.KeyVaultBase
             audit(new KeyRelease(peer.ToString(), principal.Kind, principal.ApiKeyId, KeyPurpose.CallerRequest), record.KeyId, record.Current.Version);
             return new DestroyNamespaceKekResponse { Destroyed = true, VersionsErased = (ulong)erased };
         });
+
+    /// <summary>
+    /// Signs a writer's audit digest with the region's audit key. Releases no key. A service signs
+    /// only its own writers' digests (the writer id starts with its service name).
+    /// </summary>
+    public override Task<SignAuditDigestResponse> SignAuditDigest(SignAuditDigestRequest request, ServerCallContext context) =>
+        AuditedAsync(context, "SignAuditDigest", request.Org, string.Empty, KeyPurpose.Audit, async audit =>
+        {
+            var peer = PeerIdentity.Get(context)!;
+            var digest = request.Digest ?? throw new MoatValidationException("digest", "required");
+            var violations = new List<FieldViolation>();
+            if (request.Org.Length == 0 || digest.Org != request.Org)
+            {
+                violations.Add(new FieldViolation("digest.org", "must equal org"));
+            }
+
+            if (!digest.Writer.StartsWith(peer.Name + "/", StringComparison.Ordinal) && digest.Writer != peer.Name)
+            {
+                violations.Add(new FieldViolation("digest.writer", $"a {peer.Name} service signs only its own writers ('{peer.Name}/...')"));
+            }
+
+            if (digest.Region != peer.Region)
+            {
+                violations.Add(new FieldViolation("digest.region", "must be the caller's region"));
+            }
+
+            if (violations.Count > 0)
+            {
+                throw new MoatValidationException(violations);
+            }
+
+            var body = digest.Clone();
+            body.SignedAt = Timestamp.FromDateTimeOffset(_time.GetUtcNow());
+            var bytes = body.ToByteArray();
+            var (keyId, signature) = await _signingKey.SignAsync(bytes, context.CancellationToken);
+            audit(new KeyRelease(peer.ToString(), PrincipalKind.Unspecified, string.Empty, KeyPurpose.Audit), keyId, 0);
+            return new SignAuditDigestResponse
+            {
+                SignedDigest = new SignedAuditDigest { Body = ByteString.CopyFrom(bytes), Signature = ByteString.CopyFrom(signature), SigningKeyId = keyId },
+            };
+        });
+
+    /// <summary>The org's audit keyring (a keyring like a namespace's, under its own KEK): data keys for sealing audit batches.</summary>
+    public override Task<GetAuditKeyringResponse> GetAuditKeyring(GetAuditKeyringRequest request, ServerCallContext context) =>
+        AuditedAsync(context, "GetAuditKeyring", request.Org, AuditNamespaceId(request.Org), KeyPurpose.Audit, async audit =>
+        {
+            if (request.Org.Length == 0)
+            {
+                throw new MoatValidationException("org", "required");
+            }
+
+            var nsid = AuditNamespaceId(request.Org);
+            var (record, _, _) = await _keks.CreateAsync(request.Org, nsid, "audit", string.Empty, string.Empty, context.CancellationToken);
+            using var keyring = await _keks.OpenKeyringAsync(record, context.CancellationToken)
+                ?? throw new MoatException(StatusCode.Unavailable, ErrorReason.NamespaceNotReady, "the audit keyring is being created; retry");
+            keyring.TryGetDataKey(keyring.CurrentDataKey.Id, out var current);
+            var response = new GetAuditKeyringResponse
+            {
+                Current = new DataKey { Ref = new DataKeyRef { KeyringVersion = (ulong)keyring.Version, DekId = keyring.CurrentDataKey.Id }, Key = ByteString.CopyFrom(current.Span) },
+                CacheTtl = Duration.FromTimeSpan(_cacheTtl),
+            };
+            foreach (var wanted in request.Refs)
+            {
+                if (keyring.TryGetDataKey(wanted.DekId, out var key))
+                {
+                    response.Keys.Add(new DataKey { Ref = wanted, Key = ByteString.CopyFrom(key.Span) });
+                }
+            }
+
+            audit(new KeyRelease(PeerIdentity.Get(context)!.ToString(), PrincipalKind.Unspecified, string.Empty, KeyPurpose.Audit), string.Empty, record.Current.Version);
+            return response;
+        });
+
+    /// <summary>The org's audit keyring lives under a reserved pseudo-namespace id no directory entry can take.</summary>
+    public static string AuditNamespaceId(string org) => $"audit.{org}";
 
     /// <summary>Runs a KeyVault operation and records it, allowed or refused, in the audit sink.</summary>
     private async Task<T> AuditedAsync<T>(ServerCallContext context, string operation, string org, string namespaceId, KeyPurpose purpose, Func<Action<KeyRelease, string, long>, Task<T>> body)

@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Moat.Keys.KeyStore;
+using Moat.Keys.RootOfTrust;
+using Moat.Keys.RootOfTrust.Configuration;
+using Moat.Storage.Records;
+
+namespace Moat.Keys.AuditSigning;
+
+/// <summary>The region's audit signing key as stored: the private key only wrapped by the root of trust.</summary>
+public sealed record AuditSigningKeyRecord(string KeyId, string PublicKey, string WrappedPrivateKey, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The key KeyVault signs audit digests and checkpoints with (ECDSA P-256): created once per region,
+/// its private key stored only wrapped by the root of trust, its public key published so customers
+/// can pin it (DESIGN section 10). Signing releases no key.
+/// </summary>
+public sealed class AuditSigningKey : IDisposable
+{
+    private const string RecordKey = "audit/signing-key";
+    private static readonly RootKeyContext Context = RootKeyContext.ForNamespace("moat-region", "audit-signing-key");
+    private readonly JsonRecordStore _keyStore;
+    private readonly IRootKeyProvider _root;
+    private readonly string _rootKeyId;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (string KeyId, ECDsa Key)? _loaded;
+
+    public AuditSigningKey(KeyStores stores, IRootKeyProvider root, IOptions<RootOfTrustOptions> options, TimeProvider time)
+    {
+        _keyStore = stores.Keys;
+        _root = root;
+        _rootKeyId = options.Value.RootKeyId;
+        _time = time;
+    }
+
+    public async Task<(string KeyId, byte[] Signature)> SignAsync(byte[] body, CancellationToken cancellationToken)
+    {
+        var (keyId, key) = await LoadAsync(cancellationToken);
+        return (keyId, key.SignData(body, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    }
+
+    /// <summary>The public key (DER SubjectPublicKeyInfo) and its id, for publication.</summary>
+    public async Task<(string KeyId, byte[] PublicKey)> PublicKeyAsync(CancellationToken cancellationToken)
+    {
+        var (keyId, key) = await LoadAsync(cancellationToken);
+        return (keyId, key.ExportSubjectPublicKeyInfo());
+    }
+
+    public void Dispose()
+    {
+        _loaded?.Key.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<(string KeyId, ECDsa Key)> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (_loaded is { } loaded)
+        {
+            return loaded;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_loaded is { } again)
+            {
+                return again;
+            }
+
+            var record = (await _keyStore.GetAsync<AuditSigningKeyRecord>(RecordKey, cancellationToken))?.Value;
+            if (record is null)
+            {
+                using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+                var pkcs8 = fresh.ExportPkcs8PrivateKey();
+                try
+                {
+                    var wrapped = await _root.WrapAsync(_rootKeyId, pkcs8, Context, cancellationToken);
+                    var spki = fresh.ExportSubjectPublicKeyInfo();
+                    var candidate = new AuditSigningKeyRecord(Convert.ToHexStringLower(SHA256.HashData(spki))[..16], Convert.ToBase64String(spki), Convert.ToBase64String(wrapped.Encode()), _time.GetUtcNow());
+                    await _keyStore.TryCreateAsync(RecordKey, candidate, cancellationToken);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(pkcs8);
+                }
+
+                // Whoever won a race to create it, everyone uses the stored one.
+                record = (await _keyStore.GetAsync<AuditSigningKeyRecord>(RecordKey, cancellationToken))!.Value.Value;
+            }
+
+            using var privateKey = await _root.UnwrapAsync(WrappedKey.Decode(Convert.FromBase64String(record.WrappedPrivateKey)), Context, cancellationToken);
+            var key = ECDsa.Create();
+            key.ImportPkcs8PrivateKey(privateKey.Span, out _);
+            _loaded = (record.KeyId, key);
+            return _loaded.Value;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}
