@@ -310,13 +310,13 @@ public static class AuditVerifier
             return;
         }
 
+        // The heads first: they name the writer and record where the tail was cut.
+        CheckHeads(body, chains, problems, "the saved checkpoint", AuditLinkFailure.ChainTruncated);
         if (!stored.TryGetValue((long)body.Sequence, out var bytes) || bytes != since.Body)
         {
             problems.Add(new(null, (long)body.Sequence, AuditLinkFailure.SinceCheckpointMissing,
                 "the store no longer holds the saved checkpoint as saved (removed or rewritten at the tail)"));
         }
-
-        CheckHeads(body, chains, problems, "the saved checkpoint", AuditLinkFailure.ChainTruncated);
     }
 
     private static void CheckHeads(AuditCheckpointBody body, SortedDictionary<string, WriterChain> chains, List<AuditBrokenLink> problems,
