@@ -68,7 +68,7 @@ public sealed class AggregationTests
     }
 
     [Fact]
-    public async Task A_failed_flush_keeps_the_counts_for_the_next_one()
+    public async Task A_batch_in_doubt_is_stored_once_and_counts_are_not_doubled()
     {
         await using var rig = new AuditRig();
         var faulty = new FaultyObjectStore(rig.Store);
@@ -78,16 +78,46 @@ public sealed class AggregationTests
             writer.Record(AuthDecision("key-1", AuditEventOutcome.Denied));
         }
 
-        faulty.Enqueue(ObjectStoreOperations.PutIfAbsent, ObjectStoreFault.FailBefore);
+        faulty.Enqueue(ObjectStoreOperations.PutIfAbsent, ObjectStoreFault.FailAfter);
         await writer.FlushAsync();
-        Assert.Equal(500, writer.GetStatistics().PendingAggregateCount);
         Assert.Equal(1, writer.GetStatistics().AggregateFlushFailures);
         await writer.FlushAsync();
+
+        var result = await rig.VerifyAsync();
+        Assert.True(result.IsValid, string.Join('\n', result.Problems));
+        Assert.Equal(500, result.Records.Sum(r => r.Count));
+    }
+
+    [Fact]
+    public async Task A_flush_that_could_not_build_its_batch_keeps_the_counts_for_the_next_one()
+    {
+        await using var rig = new AuditRig();
+        var keys = new FlakyKeys(rig.Keys) { FailuresLeft = 1 };
+        var writer = new AuditWriter(rig.Store, keys, rig.Checkpointer, new AuditWriterOptions { WriterId = AuditWriterId.Create("gateway", "1") });
+        for (var i = 0; i < 500; i++)
+        {
+            writer.Record(AuthDecision("key-1", AuditEventOutcome.Denied));
+        }
+
+        await writer.FlushAsync(); // the sealing key could not be had: nothing stored, counts kept
+        Assert.Equal(500, writer.GetStatistics().PendingAggregateCount);
+        Assert.Equal(1, writer.GetStatistics().AggregateFlushFailures);
+        await writer.DisposeAsync(); // flushes
         Assert.Equal(0, writer.GetStatistics().PendingAggregateCount);
 
         var result = await rig.VerifyAsync();
         Assert.True(result.IsValid, string.Join('\n', result.Problems));
         Assert.Equal(500, result.Records.Sum(r => r.Count));
+    }
+
+    private sealed class FlakyKeys(IAuditKeyProvider inner) : IAuditKeyProvider
+    {
+        public int FailuresLeft { get; set; }
+
+        public ValueTask<AuditSealingKey> GetSealingKeyAsync(string org, CancellationToken cancellationToken) =>
+            FailuresLeft-- > 0 ? throw new AuditException("KeyVault unavailable") : inner.GetSealingKeyAsync(org, cancellationToken);
+
+        public Moat.Storage.Sealing.IDataKeySource GetDataKeySource(string org) => inner.GetDataKeySource(org);
     }
 
     [Fact]

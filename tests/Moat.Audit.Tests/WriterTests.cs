@@ -127,7 +127,8 @@ public sealed class WriterTests
         var writer = rig.NewWriter("a", store: faulty);
         await writer.AppendDurableAsync(AuditRig.StateChange(0));
         faulty.Enqueue(ObjectStoreOperations.PutIfAbsent, ObjectStoreFault.FailAfter);
-        await Assert.ThrowsAsync<ObjectStoreUnavailableException>(() => writer.AppendDurableAsync(AuditRig.StateChange(1)));
+        var inDoubt = await Assert.ThrowsAsync<AuditBatchInDoubtException>(() => writer.AppendDurableAsync(AuditRig.StateChange(1)));
+        Assert.IsType<ObjectStoreUnavailableException>(inDoubt.InnerException);
         faulty.Enqueue(ObjectStoreOperations.PutIfAbsent, ObjectStoreFault.FailBefore);
         await Assert.ThrowsAsync<ObjectStoreUnavailableException>(() => writer.AppendDurableAsync(AuditRig.StateChange(2)));
         var receipt = await writer.AppendDurableAsync(AuditRig.StateChange(3));

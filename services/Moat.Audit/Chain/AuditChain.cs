@@ -124,6 +124,11 @@ internal sealed class AuditChain
         await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_opened && _conflict is null)
+            {
+                await ResolveInDoubtAsync().ConfigureAwait(false);
+            }
+
             var due = force || _time.GetUtcNow() - _lastDigestAt >= _options.DigestInterval;
             if (_opened && _conflict is null && due && _count > _digestRecordCount)
             {
@@ -202,12 +207,7 @@ internal sealed class AuditChain
     {
         await EnsureOpenAsync(CancellationToken.None).ConfigureAwait(false);
         ThrowIfConflicted();
-        if (_inDoubt is { } inDoubt)
-        {
-            await PutOnceAsync(inDoubt.Path, inDoubt.Sealed).ConfigureAwait(false);
-            Apply(inDoubt.After);
-            _inDoubt = null;
-        }
+        await ResolveInDoubtAsync().ConfigureAwait(false);
 
         var batchSequence = _batchCount + 1;
         var message = new AuditBatch
@@ -260,15 +260,27 @@ internal sealed class AuditChain
         {
             throw Conflict($"batch {batchSequence} already exists: another process writes this chain with the same writer id", e);
         }
-        catch (Exception) when (_conflict is null)
+        catch (Exception e) when (_conflict is null && e is not OperationCanceledException)
         {
-            // Maybe stored, maybe not: the next commit writes exactly these bytes first, so the chain never forks.
+            // Maybe stored, maybe not: the next commit (or flush) writes exactly these bytes first, so the chain never forks.
             _inDoubt = new InDoubtBatch(path, sealedBatch, after);
-            throw;
+            throw new AuditBatchInDoubtException(
+                $"Audit chain '{_writer}' of org '{_org}': storing batch {batchSequence} failed; it is written again before the next batch.", e);
         }
 
         Apply(after);
         return receipts;
+    }
+
+    /// <summary>Stores the batch whose put failed with an unknown outcome (same bytes, same number), before anything else.</summary>
+    private async Task ResolveInDoubtAsync()
+    {
+        if (_inDoubt is { } inDoubt)
+        {
+            await PutOnceAsync(inDoubt.Path, inDoubt.Sealed).ConfigureAwait(false);
+            Apply(inDoubt.After);
+            _inDoubt = null;
+        }
     }
 
     /// <summary>Puts bytes create-if-absent; a precondition failure is fine only when the stored bytes are exactly these.</summary>

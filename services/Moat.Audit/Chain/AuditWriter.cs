@@ -56,7 +56,8 @@ public sealed class AuditWriter : IAsyncDisposable
     /// </summary>
     /// <exception cref="AuditChainConflictException">Another process writes this writer's chain of the org.</exception>
     /// <exception cref="AuditChainCorruptException">The stored chain does not verify where this writer resumes it.</exception>
-    /// <exception cref="ObjectStoreException">The store failed; the record may or may not be stored, the chain stays whole.</exception>
+    /// <exception cref="AuditBatchInDoubtException">The store failed with an unknown outcome; the record is written again before the next batch. Do not acknowledge the operation.</exception>
+    /// <exception cref="ObjectStoreException">The store failed before the batch was built or while an earlier batch in doubt was written again; nothing of this record is stored.</exception>
     public Task<AuditReceipt> AppendDurableAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
@@ -172,6 +173,11 @@ public sealed class AuditWriter : IAsyncDisposable
                 try
                 {
                     await task.ConfigureAwait(false);
+                }
+                catch (AuditBatchInDoubtException)
+                {
+                    // The batch holding the count is written again before the next one: not lost, and not to be counted twice.
+                    Interlocked.Increment(ref _aggregateFlushFailures);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
