@@ -137,6 +137,10 @@ internal sealed class AuditRig : IAsyncDisposable
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
+            if (System.IO.Directory.Exists(Directory + "-files"))
+            {
+                System.IO.Directory.Delete(Directory + "-files", recursive: true);
+            }
         }
         catch (IOException)
         {
