@@ -47,10 +47,11 @@ public static class KeysApp
         services.AddSingleton<NamespaceKekManager>();
         services.AddSingleton<KeyReleasePolicy>();
         services.AddSingleton<AuditSigningKey>();
-        services.AddSingleton<IKeyAuditSink, LoggingKeyAuditSink>();
+        // Hosted services start in order: the root key must exist before the audit key is unwrapped.
+        services.AddHostedService<RootKeyBootstrapper>();
+        services.AddKeysAudit();
         services.AddSingleton<KeyDestructionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyDestructionSweeper>());
-        services.AddHostedService<RootKeyBootstrapper>();
         return services;
     }
 }

@@ -30,16 +30,15 @@ public sealed class AuditSigningTests : IAsyncLifetime
     [Fact]
     public async Task A_service_gets_its_own_writers_digest_signed_with_the_published_key()
     {
-        var reply = await _host.Vault("gateway").SignAuditDigestAsync(new SignAuditDigestRequest { Org = KeysHost.Org, Digest = Digest("gateway/instance-1") });
+        var reply = await _host.Vault("gateway").SignAuditDigestAsync(new SignAuditDigestRequest { Org = KeysHost.Org, Digest = Digest("gateway.instance-1") });
         var signed = reply.SignedDigest;
         var body = AuditDigestBody.Parser.ParseFrom(signed.Body);
         Assert.Equal(42UL, body.RecordCount);
         Assert.NotNull(body.SignedAt);
 
         // The public key as stored (and to be published by ListRegions) verifies the signature.
-        var record = System.IO.Directory.EnumerateFiles(_host.KeyStoreDir, "signing-key", SearchOption.AllDirectories).Single();
-        var json = File.ReadAllText(record);
-        using var doc = System.Text.Json.JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]);
+        var json = await _host.ReadKeyStoreAsync("audit/signing-key");
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
         Assert.Equal(doc.RootElement.GetProperty("keyId").GetString(), signed.SigningKeyId);
         using var publicKey = ECDsa.Create();
         publicKey.ImportSubjectPublicKeyInfo(Convert.FromBase64String(doc.RootElement.GetProperty("publicKey").GetString()!), out _);
@@ -50,7 +49,7 @@ public sealed class AuditSigningTests : IAsyncLifetime
     [Fact]
     public async Task A_service_cannot_get_another_services_writer_signed()
     {
-        var e = await Assert.ThrowsAsync<RpcException>(() => _host.Vault("query").SignAuditDigestAsync(new SignAuditDigestRequest { Org = KeysHost.Org, Digest = Digest("write/instance-1") }).ResponseAsync);
+        var e = await Assert.ThrowsAsync<RpcException>(() => _host.Vault("query").SignAuditDigestAsync(new SignAuditDigestRequest { Org = KeysHost.Org, Digest = Digest("write.instance-1") }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations, v => v.Field == "digest.writer");
     }

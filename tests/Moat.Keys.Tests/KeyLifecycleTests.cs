@@ -88,7 +88,7 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
         // Default window is 30 days; schedule again and let the days pass on the host's clock.
         var final = await keys.ScheduleKeyDestructionAsync(new ScheduleKeyDestructionRequest { KeyId = key.Id }, _host.Admin("ScheduleKeyDestruction"));
         Assert.InRange(final.Key.DestroyAfter.Seconds, _host.Time.GetUtcNow().AddDays(30).ToUnixTimeSeconds() - 5, _host.Time.GetUtcNow().AddDays(30).ToUnixTimeSeconds() + 5);
-        var wrappedBefore = WrappedKekBytes();
+        var wrappedBefore = await WrappedKekBytesAsync();
         Assert.NotEmpty(wrappedBefore);
         _host.Time.Advance(TimeSpan.FromDays(29));
         Assert.Equal(KeyState.PendingDestruction, (await keys.GetKeyAsync(new GetKeyRequest { KeyId = key.Id }, _host.Admin("GetKey"))).State);
@@ -117,10 +117,9 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
         }
     }
 
-    private List<string> WrappedKekBytes()
+    private async Task<List<string>> WrappedKekBytesAsync()
     {
-        var json = File.ReadAllText(System.IO.Directory.EnumerateFiles(_host.KeyStoreDir, "*", SearchOption.AllDirectories).Single(f => f.Contains("keks", StringComparison.Ordinal) && f.EndsWith(Nsid, StringComparison.Ordinal)));
-        var doc = System.Text.Json.JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]);
+        using var doc = System.Text.Json.JsonDocument.Parse(await _host.ReadKeyStoreAsync($"keks/{Nsid}"));
         return [.. doc.RootElement.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("wrapped").GetString()!).Where(w => w.Length > 0)];
     }
 

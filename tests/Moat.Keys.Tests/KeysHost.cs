@@ -116,6 +116,14 @@ public sealed class KeysHost : IAsyncDisposable
         return signed.ToByteArray();
     }
 
+    /// <summary>A key store record's JSON, read through the store (its files carry a header).</summary>
+    public async Task<string> ReadKeyStoreAsync(string key)
+    {
+        using var store = new Moat.Storage.ObjectStore.LocalFileSystemStore(KeyStoreDir, "dev-local");
+        var stored = await store.GetAsync(key, null, CancellationToken.None) ?? throw new InvalidOperationException($"{key} is not in the key store");
+        return System.Text.Encoding.UTF8.GetString(stored.Data.Span);
+    }
+
     public static Grpc.Core.Metadata With(byte[] principal) => new() { { "moat-principal-bin", principal } };
 
     /// <summary>Admin metadata for a KeyService call.</summary>

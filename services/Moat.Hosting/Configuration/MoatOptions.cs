@@ -26,6 +26,13 @@ public sealed class MoatOptions
     [Range(1, 65535, ErrorMessage = "Moat:Port must be between 1 and 65535.")]
     public int Port { get; set; }
 
+    /// <summary>
+    /// This instance's id within its service and region: stable across restarts (its audit chain
+    /// continues under it), distinct between instances running at once.
+    /// </summary>
+    [Required, RegularExpression("^[a-z0-9][a-z0-9-]{0,62}$", ErrorMessage = "Moat:InstanceId must be lowercase letters, digits and '-'.")]
+    public string InstanceId { get; set; } = "0";
+
     /// <summary>Root directory of this instance's local stores (the embedded default; cloud stores come later).</summary>
     public string DataDir { get; set; } = string.Empty;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Moat.Audit;
 using Moat.Keys.KeyStore;
 using Moat.Keys.RootOfTrust;
 using Moat.Keys.RootOfTrust.Configuration;
@@ -15,7 +16,7 @@ public sealed record AuditSigningKeyRecord(string KeyId, string PublicKey, strin
 /// its private key stored only wrapped by the root of trust, its public key published so customers
 /// can pin it (DESIGN section 10). Signing releases no key.
 /// </summary>
-public sealed class AuditSigningKey : IDisposable
+public sealed class AuditSigningKey : IAuditSigner, IDisposable
 {
     private const string RecordKey = "audit/signing-key";
     private static readonly RootKeyContext Context = RootKeyContext.ForNamespace("moat-region", "audit-signing-key");
@@ -34,10 +35,15 @@ public sealed class AuditSigningKey : IDisposable
         _time = time;
     }
 
-    public async Task<(string KeyId, byte[] Signature)> SignAsync(byte[] body, CancellationToken cancellationToken)
+    /// <summary>The signing key's id (loaded at start by <see cref="EnsureLoadedAsync"/>).</summary>
+    public string KeyId => _loaded?.KeyId ?? throw new InvalidOperationException("the audit signing key is not loaded yet");
+
+    public async Task EnsureLoadedAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    public async ValueTask<byte[]> SignAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var (keyId, key) = await LoadAsync(cancellationToken);
-        return (keyId, key.SignData(body, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        var (_, key) = await LoadAsync(cancellationToken);
+        return key.SignData(data.Span, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
     /// <summary>The public key (DER SubjectPublicKeyInfo) and its id, for publication.</summary>

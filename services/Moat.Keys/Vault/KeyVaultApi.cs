@@ -7,7 +7,7 @@ using Moat.Hosting.Errors;
 using Moat.Hosting.Identity;
 using Moat.Internal.V1;
 using Moat.Keys.Audit;
-using Moat.Keys.AuditSigning;
+using Moat.Audit;
 using Moat.Keys.KeyStore;
 using Moat.Keys.NamespaceKeys;
 using Moat.V1;
@@ -25,13 +25,11 @@ internal sealed class KeyVaultApi : KeyVault.KeyVaultBase
     private readonly KeyReleasePolicy _policy;
     private readonly IKeyAuditSink _audit;
     private readonly TimeSpan _cacheTtl;
-    private readonly AuditSigningKey _signingKey;
-    private readonly TimeProvider _time;
+    private readonly AuditCheckpointer _checkpointer;
 
-    public KeyVaultApi(NamespaceKekManager keks, KeyReleasePolicy policy, IKeyAuditSink audit, IOptions<KeyStoreOptions> options, AuditSigningKey signingKey, TimeProvider time)
+    public KeyVaultApi(NamespaceKekManager keks, KeyReleasePolicy policy, IKeyAuditSink audit, IOptions<KeyStoreOptions> options, AuditCheckpointer checkpointer)
     {
-        _signingKey = signingKey;
-        _time = time;
+        _checkpointer = checkpointer;
         _keks = keks;
         _policy = policy;
         _audit = audit;
@@ -181,9 +179,9 @@ internal sealed class KeyVaultApi : KeyVault.KeyVaultBase
                 violations.Add(new FieldViolation("digest.org", "must equal org"));
             }
 
-            if (!digest.Writer.StartsWith(peer.Name + "/", StringComparison.Ordinal) && digest.Writer != peer.Name)
+            if (!Moat.Audit.AuditWriterId.TryParse(digest.Writer, out var writer) || writer!.Service != peer.Name)
             {
-                violations.Add(new FieldViolation("digest.writer", $"a {peer.Name} service signs only its own writers ('{peer.Name}/...')"));
+                violations.Add(new FieldViolation("digest.writer", $"a {peer.Name} service signs only its own writers ('{peer.Name}.<instance>')"));
             }
 
             if (digest.Region != peer.Region)
@@ -196,15 +194,11 @@ internal sealed class KeyVaultApi : KeyVault.KeyVaultBase
                 throw new MoatValidationException(violations);
             }
 
-            var body = digest.Clone();
-            body.SignedAt = Timestamp.FromDateTimeOffset(_time.GetUtcNow());
-            var bytes = body.ToByteArray();
-            var (keyId, signature) = await _signingKey.SignAsync(bytes, context.CancellationToken);
-            audit(new KeyRelease(peer.ToString(), PrincipalKind.Unspecified, string.Empty, KeyPurpose.Audit), keyId, 0);
-            return new SignAuditDigestResponse
-            {
-                SignedDigest = new SignedAuditDigest { Body = ByteString.CopyFrom(bytes), Signature = ByteString.CopyFrom(signature), SigningKeyId = keyId },
-            };
+            // The checkpointer signs with the region's audit key and records the digest in the org's
+            // writer registry, refusing one that does not continue the writer's registered chain.
+            var signed = await _checkpointer.SignDigestAsync(request.Org, digest, context.CancellationToken);
+            audit(new KeyRelease(peer.ToString(), PrincipalKind.Unspecified, string.Empty, KeyPurpose.Audit), signed.SigningKeyId, 0);
+            return new SignAuditDigestResponse { SignedDigest = signed };
         });
 
     /// <summary>The org's audit keyring (a keyring like a namespace's, under its own KEK): data keys for sealing audit batches.</summary>
