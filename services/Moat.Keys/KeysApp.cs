@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Moat.Hosting;
 using Moat.Hosting.Configuration;
 using Moat.Keys.Audit;
-using Moat.Keys.AuditSigning;
 using Moat.Keys.CustomerKeys;
 using Moat.Keys.KeyStore;
 using Moat.Keys.NamespaceKeys;
@@ -46,7 +45,6 @@ public static class KeysApp
         services.AddSingleton<CustomerKeyManager>();
         services.AddSingleton<NamespaceKekManager>();
         services.AddSingleton<KeyReleasePolicy>();
-        services.AddSingleton<AuditSigningKey>();
         // Hosted services start in order: the root key must exist before the audit key is unwrapped.
         services.AddHostedService<RootKeyBootstrapper>();
         services.AddKeysAudit();

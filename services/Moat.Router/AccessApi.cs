@@ -3,7 +3,10 @@ using Grpc.Core;
 using Moat.Hosting.Errors;
 using Moat.Hosting.Principals;
 using Moat.Internal.V1;
+using Moat.Audit;
+using AuditEventKind = Moat.Audit.AuditEventKind;
 using Moat.Router.ApiKeys;
+using Moat.Router.Audit;
 using Moat.Router.Endpoints;
 using Moat.Router.Persistence;
 using Moat.V1;
@@ -19,11 +22,13 @@ internal sealed class AccessApi : AccessService.AccessServiceBase
 {
     private readonly ApiKeyRegistry _apiKeys;
     private readonly EndpointRegistry _endpoints;
+    private readonly RouterAudit _audit;
 
-    public AccessApi(ApiKeyRegistry apiKeys, EndpointRegistry endpoints)
+    public AccessApi(ApiKeyRegistry apiKeys, EndpointRegistry endpoints, RouterAudit audit)
     {
         _apiKeys = apiKeys;
         _endpoints = endpoints;
+        _audit = audit;
     }
 
     public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)
@@ -46,6 +51,7 @@ internal sealed class AccessApi : AccessService.AccessServiceBase
         var (record, full) = await _apiKeys.CreateAsync(
             caller.Org, request.Role, request.DisplayName, request.NamespacePrefix, request.EndpointId,
             request.ExpiresAt?.ToDateTimeOffset(), $"api-key:{caller.ApiKeyId}", context.CancellationToken);
+        await _audit.ChangedAsync(AuditEventKind.ApiKeyChange, caller.Org, caller.ApiKeyId, $"api-key:{record.Id}:created:{record.Role}", context.CancellationToken);
         return new CreateApiKeyResponse { ApiKey = ToProto(record), Secret = full };
     }
 
@@ -60,13 +66,17 @@ internal sealed class AccessApi : AccessService.AccessServiceBase
     public override async Task<ApiKey> RevokeApiKey(RevokeApiKeyRequest request, ServerCallContext context)
     {
         var caller = RequireAdmin(context);
-        return ToProto(await _apiKeys.RevokeAsync(caller.Org, request.ApiKeyId, context.CancellationToken));
+        var revoked = await _apiKeys.RevokeAsync(caller.Org, request.ApiKeyId, context.CancellationToken);
+        await _audit.ChangedAsync(AuditEventKind.ApiKeyChange, caller.Org, caller.ApiKeyId, $"api-key:{revoked.Id}:revoked", context.CancellationToken);
+        return ToProto(revoked);
     }
 
     public override async Task<Endpoint> RegisterEndpoint(RegisterEndpointRequest request, ServerCallContext context)
     {
         var caller = RequireAdmin(context);
-        return ToProto(await _endpoints.RegisterAsync(caller.Org, request.EndpointId, request.Kind, request.Region, request.DisplayName, $"api-key:{caller.ApiKeyId}", context.CancellationToken));
+        var endpoint = await _endpoints.RegisterAsync(caller.Org, request.EndpointId, request.Kind, request.Region, request.DisplayName, $"api-key:{caller.ApiKeyId}", context.CancellationToken);
+        await _audit.ChangedAsync(AuditEventKind.SettingChange, caller.Org, caller.ApiKeyId, AuditSubject("endpoint-registered", endpoint.Id), context.CancellationToken);
+        return ToProto(endpoint);
     }
 
     public override async Task<ListEndpointsResponse> ListEndpoints(ListEndpointsRequest request, ServerCallContext context)
@@ -86,8 +96,13 @@ internal sealed class AccessApi : AccessService.AccessServiceBase
         }
 
         await _endpoints.RemoveAsync(caller.Org, request.EndpointId, context.CancellationToken);
+        await _audit.ChangedAsync(AuditEventKind.SettingChange, caller.Org, caller.ApiKeyId, AuditSubject("endpoint-removed", request.EndpointId), context.CancellationToken);
         return new RemoveEndpointResponse();
     }
+
+    // Endpoint ids are customer-chosen: only identifier-safe ones are named in the record.
+    private static string AuditSubject(string what, string id) =>
+        Moat.Audit.AuditIdentifier.IsValid($"{what}:{id}") ? $"{what}:{id}" : what;
 
     // The gateway already checked the role; a service that acts for a caller checks again.
     private static PrincipalToken RequireAdmin(ServerCallContext context)

@@ -1,7 +1,12 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Moat.Internal.V1;
+using Moat.Audit;
+using AuditEventKind = Moat.Audit.AuditEventKind;
+using Moat.Hosting.Errors;
 using Moat.Router.ApiKeys;
+using Moat.Router.Audit;
+using Moat.Router.Persistence;
 using Moat.Router.Namespaces;
 using Moat.V1;
 
@@ -12,16 +17,23 @@ internal sealed class DirectoryApi : Moat.Internal.V1.Directory.DirectoryBase
 {
     private readonly NamespaceDirectory _directory;
     private readonly ApiKeyRegistry _apiKeys;
+    private readonly RouterAudit _audit;
 
-    public DirectoryApi(NamespaceDirectory directory, ApiKeyRegistry apiKeys)
+    public DirectoryApi(NamespaceDirectory directory, ApiKeyRegistry apiKeys, RouterAudit audit)
     {
         _directory = directory;
         _apiKeys = apiKeys;
+        _audit = audit;
     }
 
     public override async Task<ReserveResponse> Reserve(ReserveRequest request, ServerCallContext context)
     {
         var (record, created) = await _directory.ReserveAsync(request.Org, request.NamespaceName, request.Region, request.KeyId, context.CancellationToken);
+        if (created)
+        {
+            await _audit.ChangedAsync(AuditEventKind.NamespaceCreate, record.Org, string.Empty, $"namespace:{record.NamespaceId}:reserved", context.CancellationToken);
+        }
+
         return new ReserveResponse { NamespaceId = record.NamespaceId, HomeRegion = record.HomeRegion, Created = created, KeyId = record.KeyId };
     }
 
@@ -37,8 +49,16 @@ internal sealed class DirectoryApi : Moat.Internal.V1.Directory.DirectoryBase
         };
     }
 
-    public override async Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context) =>
-        new() { Released = await _directory.ReleaseAsync(request.Org, request.NamespaceName, request.NamespaceId, context.CancellationToken) };
+    public override async Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context)
+    {
+        var released = await _directory.ReleaseAsync(request.Org, request.NamespaceName, request.NamespaceId, context.CancellationToken);
+        if (released)
+        {
+            await _audit.ChangedAsync(AuditEventKind.NamespaceDelete, request.Org, string.Empty, $"namespace:{request.NamespaceId}:released", context.CancellationToken);
+        }
+
+        return new ReleaseResponse { Released = released };
+    }
 
     public override async Task<ListEntriesResponse> ListEntries(ListEntriesRequest request, ServerCallContext context)
     {
@@ -60,7 +80,20 @@ internal sealed class DirectoryApi : Moat.Internal.V1.Directory.DirectoryBase
 
     public override async Task<AuthenticateApiKeyResponse> AuthenticateApiKey(AuthenticateApiKeyRequest request, ServerCallContext context)
     {
-        var key = await _apiKeys.AuthenticateAsync(request.ApiKey, request.EndpointId, context.CancellationToken);
+        ApiKeyRecord key;
+        try
+        {
+            key = await _apiKeys.AuthenticateAsync(request.ApiKey, request.EndpointId, context.CancellationToken);
+        }
+        catch (MoatException e)
+        {
+            // Only the key's id (never the secret) is recorded, and only when the key parses.
+            var id = ApiKeySecret.TryParse(request.ApiKey, out var keyId, out _) ? keyId : null;
+            _audit.Authenticated(null, id, request.EndpointId, e.Reason);
+            throw;
+        }
+
+        _audit.Authenticated(key.Org, key.Id, request.EndpointId, ErrorReason.Unspecified);
         return new AuthenticateApiKeyResponse
         {
             Org = key.Org,

@@ -1,5 +1,6 @@
 using Moat.Hosting;
 using Moat.Router;
+using Moat.Router.Audit;
 using Moat.Router.Bootstrap;
 using Moat.Router.Persistence;
 
@@ -11,6 +12,7 @@ if (args is ["bootstrap", .. var rest])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoatDefaults(MoatServices.Router);
 builder.Services.AddRouterStore();
+builder.Services.AddRouterAudit(builder.Configuration);
 
 var app = builder.Build();
 app.MapMoatDefaults();

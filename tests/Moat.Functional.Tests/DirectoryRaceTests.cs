@@ -30,6 +30,9 @@ public sealed class DirectoryRaceTests : IDisposable
             $"--Moat:Tls:CertFile={Path.Combine(pki, "router.crt")}", $"--Moat:Tls:KeyFile={Path.Combine(pki, "router.key")}",
             $"--Moat:Tls:RootCaFile={Path.Combine(pki, "root-ca.crt")}", $"--Moat:Tls:ServiceCaFile={Path.Combine(pki, "service-ca.crt")}",
             $"--Moat:DataDir={Path.Combine(_stack.StateDir, "data", "router")}",
+            // A second instance on the same store: its own audit chain (instance id), the same root of trust.
+            "--Moat:InstanceId=1", "--Moat:RootOfTrust:Provider=dev-file",
+            $"--Moat:RootOfTrust:DevFile:Directory={Path.Combine(_stack.StateDir, "data", "root-of-trust", "router")}",
         })
         {
             info.ArgumentList.Add(arg);

@@ -63,9 +63,17 @@ public sealed class GatewayAuthTests : IDisposable
         Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(query));
         Assert.Contains("the read path", query.Status.Detail, StringComparison.Ordinal);
 
-        var keys = await Assert.ThrowsAsync<RpcException>(() => new KeyService.KeyServiceClient(_channel).ListKeysAsync(new ListKeysRequest(), GatewayClient.Key(AdminKey), GatewayClient.Deadline).ResponseAsync);
-        Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(keys));
-        Assert.Contains("moat.v1.KeyService/ListKeys", keys.Status.Detail, StringComparison.Ordinal);
+        // The keys service answers for the caller's org: a key created through the gateway is listed.
+        var keys = new KeyService.KeyServiceClient(_channel);
+        var created = await keys.CreateKeyAsync(new CreateKeyRequest { DisplayName = "through the gateway" }, GatewayClient.Key(AdminKey), GatewayClient.Deadline);
+        Assert.Equal(KeyState.Enabled, created.State);
+        var listed = await keys.ListKeysAsync(new ListKeysRequest(), GatewayClient.Key(AdminKey), GatewayClient.Deadline);
+        Assert.Contains(listed.Keys, k => k.Id == created.Id);
+
+        // Key management needs an admin key.
+        var readKey = await CreateKeyAsync(Role.Read);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => keys.ListKeysAsync(new ListKeysRequest(), GatewayClient.Key(readKey), GatewayClient.Deadline).ResponseAsync);
+        Assert.Equal("ROLE_NOT_ALLOWED", RpcErrors.ReasonOf(denied));
     }
 
     [Fact]

@@ -100,11 +100,13 @@ public sealed class DevStack
     private async Task<bool> BootstrapAsync(DevProfile profile, CancellationToken stop)
     {
         var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
+        string[] arguments =
+        [
             _layout.HostAssembly(MoatServices.Router), "bootstrap", "--org", DevLayout.DevOrg, "--endpoint", DevLayout.LoopbackListener,
             "--endpoint-kind", DevLayout.LoopbackListener, "--region", DevLayout.Region, $"--Moat:DataDir={RouterDataDir}",
-        })
+            .. RootOfTrustArguments(MoatServices.Router),
+        ];
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -128,6 +130,10 @@ public sealed class DevStack
         return true;
     }
 
+    /// <summary>The dev root of trust (a key file per service; refused outside the dev trust domain and loopback).</summary>
+    private string[] RootOfTrustArguments(string service) =>
+        ["--Moat:RootOfTrust:Provider=dev-file", $"--Moat:RootOfTrust:DevFile:Directory={Path.Combine(_layout.DataDir, "root-of-trust", service)}"];
+
     private string RouterDataDir => Path.Combine(_layout.DataDir, MoatServices.Router);
 
     /// <summary>The region's object store (namespaces' sealed objects and keyrings), shared by write, query and keys.</summary>
@@ -150,11 +156,16 @@ public sealed class DevStack
             yield return $"--Moat:Upstreams:{upstream}={DevLayout.Address(_layout.InternalPort(upstream))}";
         }
 
+        if (service is MoatServices.Keys or MoatServices.Router)
+        {
+            foreach (var argument in RootOfTrustArguments(service))
+            {
+                yield return argument;
+            }
+        }
+
         if (service == MoatServices.Keys)
         {
-            // The dev root of trust: a key file, refused outside the dev trust domain and loopback.
-            yield return "--Moat:RootOfTrust:Provider=dev-file";
-            yield return $"--Moat:RootOfTrust:DevFile:Directory={Path.Combine(_layout.DataDir, "root-of-trust")}";
             yield return $"--Moat:Keys:KeyStoreDir={Path.Combine(_layout.DataDir, "keystore")}";
             yield return $"--Moat:Keys:DataStoreDir={RegionStoreDir}";
         }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Moat.Audit;
 using Moat.Hosting.Configuration;
-using Moat.Keys.AuditSigning;
+using Moat.Audit.RootOfTrust;
+using Moat.Keys.RootOfTrust;
+using Moat.Keys.RootOfTrust.Configuration;
 using Moat.Keys.KeyStore;
 
 namespace Moat.Keys.Audit;
@@ -18,9 +20,15 @@ public static class KeysAuditExtensions
     public static IServiceCollection AddKeysAudit(this IServiceCollection services)
     {
         services.AddSingleton<LocalAuditKeyProvider>();
+        services.AddSingleton(sp => new RootWrappedAuditSigner(
+            sp.GetRequiredService<KeyStores>().Keys,
+            sp.GetRequiredService<IRootKeyProvider>(),
+            sp.GetRequiredService<IOptions<RootOfTrustOptions>>().Value.RootKeyId,
+            "keys",
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AuditCheckpointer(
             sp.GetRequiredService<KeyStores>().Data,
-            sp.GetRequiredService<AuditSigningKey>(),
+            sp.GetRequiredService<RootWrappedAuditSigner>(),
             sp.GetRequiredService<IOptions<MoatOptions>>().Value.Region,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AuditWriter(
@@ -38,11 +46,11 @@ public static class KeysAuditExtensions
 /// <summary>Loads the signing key before serving, runs periodic checkpoints, and flushes the chain on stop.</summary>
 public sealed class KeysAuditRunner : BackgroundService
 {
-    private readonly AuditSigningKey _signingKey;
+    private readonly RootWrappedAuditSigner _signingKey;
     private readonly AuditCheckpointer _checkpointer;
     private readonly AuditWriter _writer;
 
-    public KeysAuditRunner(AuditSigningKey signingKey, AuditCheckpointer checkpointer, AuditWriter writer)
+    public KeysAuditRunner(RootWrappedAuditSigner signingKey, AuditCheckpointer checkpointer, AuditWriter writer)
     {
         _signingKey = signingKey;
         _checkpointer = checkpointer;

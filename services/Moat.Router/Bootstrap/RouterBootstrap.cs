@@ -1,11 +1,18 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moat.Audit;
+using Moat.Hosting.Configuration;
 using Moat.Hosting.Errors;
+using Moat.Keys.RootOfTrust.Configuration;
+using Moat.Keys.RootOfTrust.DevFile;
+using Moat.Router.Audit;
 using Moat.Router.ApiKeys;
 using Moat.Router.Endpoints;
 using Moat.Router.Orgs;
 using Moat.Router.Persistence;
 using Moat.V1;
+using AuditEventKind = Moat.Audit.AuditEventKind;
 using Moat.Storage.Records;
 
 namespace Moat.Router.Bootstrap;
@@ -39,7 +46,20 @@ public static class RouterBootstrap
         }
 
         var time = TimeProvider.System;
-        var records = new JsonRecordStore(RouterStoreExtensions.OpenStore(dataDir));
+        var store = RouterStoreExtensions.OpenStore(dataDir);
+        var records = new JsonRecordStore(store);
+        var rootOfTrust = config.GetSection(RootOfTrustOptions.Section).Get<RootOfTrustOptions>() ?? new RootOfTrustOptions();
+        var failures = RootOfTrustOptionsValidator.Failures(rootOfTrust);
+        if (failures.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"bootstrap: {string.Join("; ", failures)}");
+            return 2;
+        }
+
+        // The bootstrap is audited like any change, on a chain of its own (writer router.bootstrap).
+        var root = RootKeyProviders.Create(rootOfTrust, () => new DevFileGuard(config["Moat:TrustDomain"] ?? MoatOptions.DevTrustDomain, StoreIsLocal: true, [config["Moat:ListenAddress"] ?? "127.0.0.1"]), NullLoggerFactory.Instance);
+        var audit = RouterAuditExtensions.Create(store, root, rootOfTrust.RootKeyId, "bootstrap", time);
+        await audit.StartAsync(CancellationToken.None);
         var endpoints = new EndpointRegistry(records, time);
         try
         {
@@ -47,6 +67,10 @@ public static class RouterBootstrap
             await endpoints.RegisterAsync(org, endpoint, endpointKind, region, "first endpoint (bootstrap)", "bootstrap", CancellationToken.None);
             var (key, full) = await new ApiKeyRegistry(records, endpoints, time)
                 .CreateAsync(org, Role.Admin, "first admin (bootstrap)", string.Empty, string.Empty, null, "bootstrap", CancellationToken.None);
+            await audit.Audit.ChangedAsync(AuditEventKind.Bootstrap, org, string.Empty, $"org:{org}:created", CancellationToken.None);
+            await audit.Audit.ChangedAsync(AuditEventKind.ApiKeyChange, org, string.Empty, $"api-key:{key.Id}:created:Admin", CancellationToken.None);
+            await audit.Checkpointer.CheckpointAsync(org, force: true);
+            await audit.Writer.DisposeAsync();
             await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { org, api_key_id = key.Id, api_key = full, endpoint }));
             return 0;
         }

@@ -1,25 +1,21 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
-using Moat.Audit;
-using Moat.Keys.KeyStore;
 using Moat.Keys.RootOfTrust;
-using Moat.Keys.RootOfTrust.Configuration;
 using Moat.Storage.Records;
 
-namespace Moat.Keys.AuditSigning;
+namespace Moat.Audit.RootOfTrust;
 
-/// <summary>The region's audit signing key as stored: the private key only wrapped by the root of trust.</summary>
+/// <summary>An audit signing key as stored: the private key only wrapped by the root of trust.</summary>
 public sealed record AuditSigningKeyRecord(string KeyId, string PublicKey, string WrappedPrivateKey, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// The key KeyVault signs audit digests and checkpoints with (ECDSA P-256): created once per region,
-/// its private key stored only wrapped by the root of trust, its public key published so customers
-/// can pin it (DESIGN section 10). Signing releases no key.
+/// An audit signing key (ECDSA P-256) whose private key is stored only wrapped by a root of trust:
+/// KeyVault's (one per region) and the router's (global). Created on first use; its public key is
+/// published so customers can pin it (DESIGN section 10). Signing releases no key.
 /// </summary>
-public sealed class AuditSigningKey : IAuditSigner, IDisposable
+public sealed class RootWrappedAuditSigner : IAuditSigner, IDisposable
 {
-    private const string RecordKey = "audit/signing-key";
-    private static readonly RootKeyContext Context = RootKeyContext.ForNamespace("moat-region", "audit-signing-key");
+    public const string RecordKey = "audit/signing-key";
+    private readonly RootKeyContext _context;
     private readonly JsonRecordStore _keyStore;
     private readonly IRootKeyProvider _root;
     private readonly string _rootKeyId;
@@ -27,11 +23,14 @@ public sealed class AuditSigningKey : IAuditSigner, IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string KeyId, ECDsa Key)? _loaded;
 
-    public AuditSigningKey(KeyStores stores, IRootKeyProvider root, IOptions<RootOfTrustOptions> options, TimeProvider time)
+    /// <param name="records">Where the wrapped key is kept (the key store; the router's store).</param>
+    /// <param name="owner">Whose key it is (e.g. "keys" or "router"); binds the wrapping.</param>
+    public RootWrappedAuditSigner(JsonRecordStore records, IRootKeyProvider root, string rootKeyId, string owner, TimeProvider time)
     {
-        _keyStore = stores.Keys;
+        _keyStore = records;
         _root = root;
-        _rootKeyId = options.Value.RootKeyId;
+        _rootKeyId = rootKeyId;
+        _context = RootKeyContext.ForNamespace("moat-audit", owner);
         _time = time;
     }
 
@@ -81,7 +80,7 @@ public sealed class AuditSigningKey : IAuditSigner, IDisposable
                 var pkcs8 = fresh.ExportPkcs8PrivateKey();
                 try
                 {
-                    var wrapped = await _root.WrapAsync(_rootKeyId, pkcs8, Context, cancellationToken);
+                    var wrapped = await _root.WrapAsync(_rootKeyId, pkcs8, _context, cancellationToken);
                     var spki = fresh.ExportSubjectPublicKeyInfo();
                     var candidate = new AuditSigningKeyRecord(Convert.ToHexStringLower(SHA256.HashData(spki))[..16], Convert.ToBase64String(spki), Convert.ToBase64String(wrapped.Encode()), _time.GetUtcNow());
                     await _keyStore.TryCreateAsync(RecordKey, candidate, cancellationToken);
@@ -95,7 +94,7 @@ public sealed class AuditSigningKey : IAuditSigner, IDisposable
                 record = (await _keyStore.GetAsync<AuditSigningKeyRecord>(RecordKey, cancellationToken))!.Value.Value;
             }
 
-            using var privateKey = await _root.UnwrapAsync(WrappedKey.Decode(Convert.FromBase64String(record.WrappedPrivateKey)), Context, cancellationToken);
+            using var privateKey = await _root.UnwrapAsync(WrappedKey.Decode(Convert.FromBase64String(record.WrappedPrivateKey)), _context, cancellationToken);
             var key = ECDsa.Create();
             key.ImportPkcs8PrivateKey(privateKey.Span, out _);
             _loaded = (record.KeyId, key);
