@@ -1,3 +1,4 @@
+using Moat.Gateway.Audit;
 using Moat.Gateway.Forwarding;
 using Moat.Gateway.Listeners;
 using Moat.Hosting;
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddMoatDefaults(MoatServices.Gateway);
 builder.AddCustomerListeners();
 builder.AddPublicApiForwarding();
+builder.AddGatewayAudit();
 
 var app = builder.Build();
 app.UsePublicApiForwarding();

@@ -130,6 +130,11 @@ public static class MoatHostingExtensions
 
     private static string StartupFailure(Exception e)
     {
+        if (e is AggregateException aggregate)
+        {
+            return string.Join("; ", aggregate.InnerExceptions.Select(StartupFailure));
+        }
+
         for (var current = e; current is not null; current = current.InnerException)
         {
             switch (current)

@@ -172,6 +172,7 @@ public sealed class DevStack
 
         if (service == MoatServices.Gateway)
         {
+            yield return $"--Moat:Audit:StoreDir={RegionStoreDir}";
             yield return $"--Moat:Gateway:Listeners:0:Name={DevLayout.LoopbackListener}";
             yield return $"--Moat:Gateway:Listeners:0:Kind={DevLayout.LoopbackListener}";
             yield return "--Moat:Gateway:Listeners:0:Address=127.0.0.1";

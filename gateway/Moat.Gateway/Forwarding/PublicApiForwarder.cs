@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Moat.Gateway.Audit;
 using Moat.Gateway.Authentication;
 using Moat.Hosting.Configuration;
 using Moat.Hosting.Errors;
@@ -34,10 +35,12 @@ public sealed partial class PublicApiForwarder
     private readonly MoatOptions _moat;
     private readonly ForwardingOptions _options;
     private readonly TimeProvider _time;
+    private readonly GatewayAudit _audit;
     private readonly ILogger<PublicApiForwarder> _logger;
 
-    public PublicApiForwarder(IHttpForwarder forwarder, UpstreamInvokers upstreams, ApiKeyAuthenticator authenticator, PrincipalSigner signer, ListenerRegistry listeners, IOptions<MoatOptions> moat, IOptions<ForwardingOptions> options, TimeProvider time, ILogger<PublicApiForwarder> logger)
+    public PublicApiForwarder(IHttpForwarder forwarder, UpstreamInvokers upstreams, ApiKeyAuthenticator authenticator, PrincipalSigner signer, ListenerRegistry listeners, IOptions<MoatOptions> moat, IOptions<ForwardingOptions> options, TimeProvider time, GatewayAudit audit, ILogger<PublicApiForwarder> logger)
     {
+        _audit = audit;
         _forwarder = forwarder;
         _upstreams = upstreams;
         _authenticator = authenticator;
@@ -77,11 +80,24 @@ public sealed partial class PublicApiForwarder
     {
         var route = PublicRoutes.Find(context.Request.Path)
             ?? throw new MoatException(StatusCode.Unimplemented, ErrorReason.InvalidArgument, $"{context.Request.Path} is not an RPC of the Moat API");
-        var caller = await _authenticator.AuthenticateAsync(context.Request.Headers.Authorization, endpointId, _moat.Region, context.RequestAborted);
+        ApiKeyIdentity caller;
+        try
+        {
+            caller = await _authenticator.AuthenticateAsync(context.Request.Headers.Authorization, endpointId, _moat.Region, context.RequestAborted);
+        }
+        catch (MoatException e)
+        {
+            _audit.Authenticated(null, null, route.Method, endpointId, e.Reason);
+            throw;
+        }
+
         if (!PublicRoutes.Satisfies(caller.Role, route.RequiredRole))
         {
+            _audit.Authenticated(caller.Org, caller.KeyId, route.Method, endpointId, ErrorReason.RoleNotAllowed);
             throw new MoatException(StatusCode.PermissionDenied, ErrorReason.RoleNotAllowed, $"a {caller.Role} key may not call {route.Method}; it needs {route.RequiredRole}");
         }
+
+        _audit.Authenticated(caller.Org, caller.KeyId, route.Method, endpointId, ErrorReason.Unspecified);
 
         context.Request.EnableBuffering(bufferThreshold: 1024 * 1024, bufferLimit: _options.MaxRequestBytes + 5);
         var (status, ns) = await GrpcRequestReader.ReadNamespaceAsync(context.Request.Body, _options.MaxRequestBytes, context.RequestAborted);
