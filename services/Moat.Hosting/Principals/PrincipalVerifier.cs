@@ -80,9 +80,12 @@ public sealed class PrincipalVerifier
             throw Refuse(StatusCode.Unauthenticated, ErrorReason.PrincipalInvalid, "the principal's signature does not verify");
         }
 
+        // Caller principals come from the gateway of the token's region: this service's region for a
+        // regional service; any region for the global router. Job principals come from the router.
+        var tokenRegion = _service == MoatServices.Router ? token.Region : _region;
         var expectedSigner = token.Kind == PrincipalKind.Job
             ? SpiffeId.ForService(_trust.TrustDomain, MoatServices.GlobalRegion, MoatServices.Router)
-            : SpiffeId.ForService(_trust.TrustDomain, _region, MoatServices.Gateway);
+            : SpiffeId.ForService(_trust.TrustDomain, tokenRegion, MoatServices.Gateway);
         if (token.Kind == PrincipalKind.Unspecified || signer.Id != expectedSigner)
         {
             throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalSignerNotAllowed, $"a {token.Kind} principal signed by {signer.Id} is not accepted here");
@@ -101,7 +104,7 @@ public sealed class PrincipalVerifier
             throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalWrongAudience, $"the principal is for '{token.Audience}', not for {audience}");
         }
 
-        if (token.Kind != PrincipalKind.Job && token.Region != _region)
+        if (token.Kind != PrincipalKind.Job && token.Region != tokenRegion)
         {
             throw Refuse(StatusCode.PermissionDenied, ErrorReason.PrincipalWrongAudience, $"the principal is for region '{token.Region}', not {_region}");
         }
