@@ -164,6 +164,13 @@ public sealed class DevStack
             }
         }
 
+        if (service == MoatServices.Router)
+        {
+            yield return $"--Moat:Router:Regions:0:Name={DevLayout.Region}";
+            yield return "--Moat:Router:Regions:0:Cloud=local";
+            yield return $"--Moat:Router:Regions:0:Endpoint={DevLayout.Address(_layout.GatewayPublicPort)}";
+        }
+
         if (service == MoatServices.Keys)
         {
             yield return $"--Moat:Keys:KeyStoreDir={Path.Combine(_layout.DataDir, "keystore")}";

@@ -35,6 +35,9 @@ public sealed partial class OrgRegistry
         return record;
     }
 
+    public async Task<OrgRecord?> FindAsync(string org, CancellationToken cancellationToken) =>
+        (await _records.GetAsync<OrgRecord>(RouterKeys.Org(org), cancellationToken))?.Value;
+
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex OrgPattern();
 }

@@ -19,6 +19,7 @@ public static class RouterStoreExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDir), "Moat:DataDir is required: the router keeps orgs, API keys and the directory there.");
         services.AddSingleton<IObjectStore>(sp => OpenStore(sp.GetRequiredService<IOptions<MoatOptions>>().Value.DataDir));
         services.AddSingleton<JsonRecordStore>();
+        services.AddOptions<Regions.RegionCatalogOptions>().BindConfiguration(Regions.RegionCatalogOptions.Section);
         services.AddSingleton<OrgRegistry>();
         services.AddSingleton<EndpointRegistry>();
         services.AddSingleton<ApiKeyRegistry>();
