@@ -16,8 +16,9 @@ fi
 say() { printf '%s\n' "$*"; }
 
 # 1. System packages the tests use: Debian's protoc + grpcio for the independent Python client,
-#    openssl (TLS refusal checks), SoftHSM + opensc (the HSM root of trust).
-apt_packages=(python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc openssl softhsm2 opensc)
+#    openssl (TLS refusal checks), SoftHSM + opensc (the HSM root of trust), docker-compose (the
+#    compose file is checked with `docker-compose config`; no engine is needed or used).
+apt_packages=(python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc openssl softhsm2 opensc docker-compose)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
