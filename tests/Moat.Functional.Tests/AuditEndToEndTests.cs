@@ -67,6 +67,42 @@ public sealed class AuditEndToEndTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_region_chains_of_gateway_and_keys_verify_with_the_regions_audit_key()
+    {
+        var admin = _stack.Profile.GetProperty("api_key").GetString()!;
+        var key = await new KeyService.KeyServiceClient(_channel).CreateKeyAsync(new CreateKeyRequest { DisplayName = "audited key" }, GatewayClient.Key(admin), GatewayClient.Deadline);
+
+        // The region's audit key: its public half as the keys service stores it (never the private half).
+        using var keyStore = new LocalFileSystemStore(Path.Combine(_stack.StateDir, "data", "keystore"), "dev-local");
+        var stored = await keyStore.GetAsync("audit/signing-key", null, CancellationToken.None);
+        Assert.NotNull(stored);
+        using var record = System.Text.Json.JsonDocument.Parse(stored.Data);
+        using var trusted = new AuditTrustedKeys(new Moat.Audit.AuditVerificationKey(
+            record.RootElement.GetProperty("keyId").GetString()!, Convert.FromBase64String(record.RootElement.GetProperty("publicKey").GetString()!)));
+
+        // Batches are sealed under the org's audit keyring, which KeyVault hands to the region's services.
+        using var writeCert = _pki.Service("write");
+        using var vaultChannel = MtlsClient.Channel($"https://127.0.0.1:{_stack.InternalPorts["keys"]}", _pki.Root, writeCert, _pki.ServiceCa);
+        using var auditKeys = new Moat.Audit.KeyVault.KeyVaultAuditKeyProvider(new Moat.Internal.V1.KeyVault.KeyVaultClient(vaultChannel));
+        using var store = new LocalFileSystemStore(Path.Combine(_stack.StateDir, "data", "store"), "dev-local");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var result = await AuditVerifier.VerifyAsync(store, "dev", auditKeys.GetDataKeySource("dev"), trusted, new AuditVerifyOptions { CollectRecords = true });
+            Assert.True(result.IsValid, $"first broken link: {result.FirstBrokenLink}");
+            var keyCreated = result.Records.Any(r => r.Writer.StartsWith("keys.", StringComparison.Ordinal) && r.Event.Kind == AuditEventKind.KeyOperation && r.Event.Key?.KeyId.Value == key.Id);
+            var gatewayAuth = result.Records.Any(r => r.Writer.StartsWith("gateway.", StringComparison.Ordinal) && r.Event.Kind == AuditEventKind.Authentication);
+            if (keyCreated && gatewayAuth)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"records not found: key created={keyCreated}, gateway authentication={gatewayAuth}");
+            await Task.Delay(500);
+        }
+    }
+
     public void Dispose()
     {
         _channel.Dispose();
