@@ -13,7 +13,7 @@ namespace Moat.Router;
 
 /// <summary>
 /// <c>moat.v1.RegionService</c>. ListRegions publishes the deployment's regions, whether the caller's
-/// residency policy allows each, and the router's audit verification key (customers pin it). The
+/// residency policy allows each, and the audit verification keys of every region (KeyVault's) and of the router (customers pin them). The
 /// namespace operations (create, locate, copy, branch, restore) and operations come with the
 /// region router and write-path capabilities, and answer UNIMPLEMENTED naming them.
 /// </summary>
@@ -37,13 +37,22 @@ internal sealed class RegionApi : RegionService.RegionServiceBase
         var response = new ListRegionsResponse();
         foreach (var region in _catalog.Regions)
         {
-            response.Regions.Add(new Region
+            var entry = new Region
             {
                 Name = region.Name,
                 Cloud = region.Cloud,
                 Endpoint = region.Endpoint,
                 AllowedByResidencyPolicy = org is null || org.AllowedRegions.Count == 0 || org.AllowedRegions.Contains(region.Name),
-            });
+            };
+            entry.AuditKeys.AddRange(region.AuditKeys.Select(k => new AuditVerificationKey
+            {
+                KeyId = k.KeyId,
+                Signer = MoatServices.Keys,
+                Region = region.Name,
+                Algorithm = SignatureAlgorithm.EcdsaP256Sha256,
+                PublicKeySpki = ByteString.CopyFrom(Convert.FromBase64String(k.PublicKey)),
+            }));
+            response.Regions.Add(entry);
         }
 
         var (keyId, spki) = await _signer.PublicKeyAsync(context.CancellationToken);

@@ -73,13 +73,11 @@ public sealed class AuditEndToEndTests : IDisposable
         var admin = _stack.Profile.GetProperty("api_key").GetString()!;
         var key = await new KeyService.KeyServiceClient(_channel).CreateKeyAsync(new CreateKeyRequest { DisplayName = "audited key" }, GatewayClient.Key(admin), GatewayClient.Deadline);
 
-        // The region's audit key: its public half as the keys service stores it (never the private half).
-        using var keyStore = new LocalFileSystemStore(Path.Combine(_stack.StateDir, "data", "keystore"), "dev-local");
-        var stored = await keyStore.GetAsync("audit/signing-key", null, CancellationToken.None);
-        Assert.NotNull(stored);
-        using var record = System.Text.Json.JsonDocument.Parse(stored.Data);
-        using var trusted = new AuditTrustedKeys(new Moat.Audit.AuditVerificationKey(
-            record.RootElement.GetProperty("keyId").GetString()!, Convert.FromBase64String(record.RootElement.GetProperty("publicKey").GetString()!)));
+        // The region's audit key as ListRegions publishes it.
+        var regions = await new RegionService.RegionServiceClient(_channel).ListRegionsAsync(new ListRegionsRequest(), GatewayClient.Key(admin), GatewayClient.Deadline);
+        var published = Assert.Single(Assert.Single(regions.Regions).AuditKeys);
+        Assert.Equal("keys", published.Signer);
+        using var trusted = new AuditTrustedKeys(new Moat.Audit.AuditVerificationKey(published.KeyId, published.PublicKeySpki.Span));
 
         // Batches are sealed under the org's audit keyring, which KeyVault hands to the region's services.
         using var writeCert = _pki.Service("write");

@@ -47,19 +47,29 @@ public sealed class DevStack
 
         try
         {
-            foreach (var service in MoatServices.All)
+            var missing = MoatServices.All.Select(_layout.HostAssembly).FirstOrDefault(a => !File.Exists(a));
+            if (missing is not null)
             {
-                var assembly = _layout.HostAssembly(service);
-                if (!File.Exists(assembly))
-                {
-                    await _out.WriteLineAsync($"moat dev: {assembly} is not built (run ./moat, which builds first).");
-                    return 1;
-                }
-
-                _children.Add(ChildProcess.Start(service, assembly, Arguments(service, pki), Path.Combine(_layout.LogDir, service + ".log")));
+                await _out.WriteLineAsync($"moat dev: {missing} is not built (run ./moat, which builds first).");
+                return 1;
             }
 
             using var probe = new HealthProbe(pki.RootCaFile, pki.ServiceCaFile, pki.CertFile(DevPki.CliOperator), pki.KeyFile(DevPki.CliOperator), MoatOptions.DevTrustDomain);
+
+            // Keys first: the router publishes the region's audit verification key, which the keys
+            // service creates on its first start.
+            Start(MoatServices.Keys, pki, []);
+            if (await WaitHealthyAsync(probe, stop) is null)
+            {
+                return stop.IsCancellationRequested ? 0 : 1;
+            }
+
+            var regionAuditKey = await RegionAuditKeyAsync(stop);
+            foreach (var service in MoatServices.All.Where(s => s != MoatServices.Keys))
+            {
+                Start(service, pki, service == MoatServices.Router ? regionAuditKey : []);
+            }
+
             var states = await WaitHealthyAsync(probe, stop);
             if (states is null)
             {
@@ -138,6 +148,27 @@ public sealed class DevStack
 
     /// <summary>The region's object store (namespaces' sealed objects and keyrings), shared by write, query and keys.</summary>
     private string RegionStoreDir => Path.Combine(_layout.DataDir, "store");
+
+    private void Start(string service, DevPki pki, IEnumerable<string> extra) =>
+        _children.Add(ChildProcess.Start(service, _layout.HostAssembly(service), Arguments(service, pki).Concat(extra), Path.Combine(_layout.LogDir, service + ".log")));
+
+    /// <summary>The region's audit key as the keys service stored it (public half), as router arguments.</summary>
+    private async Task<string[]> RegionAuditKeyAsync(CancellationToken stop)
+    {
+        using var keyStore = new Moat.Storage.ObjectStore.LocalFileSystemStore(Path.Combine(_layout.DataDir, "keystore"), DevLayout.Region);
+        var stored = await keyStore.GetAsync("audit/signing-key", null, stop);
+        if (stored is null)
+        {
+            return [];
+        }
+
+        using var record = System.Text.Json.JsonDocument.Parse(stored.Data);
+        return
+        [
+            $"--Moat:Router:Regions:0:AuditKeys:0:KeyId={record.RootElement.GetProperty("keyId").GetString()}",
+            $"--Moat:Router:Regions:0:AuditKeys:0:PublicKey={record.RootElement.GetProperty("publicKey").GetString()}",
+        ];
+    }
 
     private IEnumerable<string> Arguments(string service, DevPki pki)
     {

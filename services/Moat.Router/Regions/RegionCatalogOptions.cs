@@ -10,6 +10,17 @@ public sealed class RegionEntry
 
     /// <summary>The region's gateway endpoint customers reach through their private endpoint.</summary>
     public string Endpoint { get; set; } = string.Empty;
+
+    /// <summary>The region's audit verification keys (KeyVault's), published so customers can pin them.</summary>
+    public List<RegionAuditKey> AuditKeys { get; } = [];
+}
+
+/// <summary>A region's audit verification key: id and DER SubjectPublicKeyInfo (base64).</summary>
+public sealed class RegionAuditKey
+{
+    public string KeyId { get; set; } = string.Empty;
+
+    public string PublicKey { get; set; } = string.Empty;
 }
 
 /// <summary>Section <c>Moat:Router</c>.</summary>
