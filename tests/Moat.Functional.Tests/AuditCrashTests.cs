@@ -146,37 +146,14 @@ public sealed class AuditCrashTests : IDisposable
         using var client = _pki.Service("gateway");
         var handler = InternalChannel.CreateHandler(System.Net.Security.SslStreamCertificateContext.Create(client, [_pki.ServiceCa], offline: true), trust, SpiffeId.ForService(TestPki.TrustDomain, "global", "router"));
         var channel = GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(process.HasExited, "the router exited");
-            try
-            {
-                await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                return channel;
-            }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
+        await ServiceWait.UntilServingAsync(channel, process);
+        return channel;
     }
 
     private Metadata Principal(string rpc)
     {
         using var gateway = _pki.Service("gateway");
-        using var signer = gateway.GetECDsaPrivateKey()!;
-        var now = DateTimeOffset.UtcNow;
-        var token = new PrincipalToken
-        {
-            Kind = PrincipalKind.ApiKey, Org = Org, ApiKeyId = "0123456789abcdef", Role = Role.Admin, EndpointId = "loopback-dev",
-            Method = $"/moat.v1.AccessService/{rpc}", Region = "dev-local", Audience = "router",
-            IssuedAtUnixMs = now.ToUnixTimeMilliseconds(), ExpiresAtUnixMs = now.AddSeconds(30).ToUnixTimeMilliseconds(),
-        };
-        var body = token.ToByteArray();
-        var signed = new SignedPrincipal { Token = ByteString.CopyFrom(body), Signature = ByteString.CopyFrom(signer.SignData(body, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)) };
-        signed.SignerChain.Add(ByteString.CopyFrom(gateway.RawData));
-        return new Metadata { { "moat-principal-bin", signed.ToByteArray() } };
+        return TestPrincipals.Metadata(TestPrincipals.Sign(TestPrincipals.Token(Org, Role.Admin, "router", $"/moat.v1.AccessService/{rpc}", string.Empty), gateway));
     }
 
     public void Dispose()

@@ -46,7 +46,7 @@ public sealed class DirectoryRaceTests : IDisposable
             using var gateway = _pki.Service("gateway");
             using var first = MtlsClient.Channel($"https://127.0.0.1:{_stack.InternalPorts["router"]}", _pki.Root, gateway, _pki.ServiceCa);
             using var other = MtlsClient.Channel($"https://127.0.0.1:{port}", _pki.Root, gateway, _pki.ServiceCa);
-            await WaitServingAsync(other, second);
+            await ServiceWait.UntilServingAsync(other, second);
 
             var name = "race-" + Guid.NewGuid().ToString("N")[..8];
             var clients = new[] { new Moat.Internal.V1.Directory.DirectoryClient(first), new Moat.Internal.V1.Directory.DirectoryClient(other) };
@@ -63,30 +63,6 @@ public sealed class DirectoryRaceTests : IDisposable
         {
             second.Kill(entireProcessTree: true);
             await second.WaitForExitAsync();
-        }
-    }
-
-    private static async Task WaitServingAsync(Grpc.Net.Client.GrpcChannel channel, Process process)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(process.HasExited, "the second router exited");
-            try
-            {
-                var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
-                {
-                    return;
-                }
-            }
-            catch (Grpc.Core.RpcException) when (DateTime.UtcNow < deadline)
-            {
-                // Not listening yet.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the second router did not come up");
-            await Task.Delay(200);
         }
     }
 

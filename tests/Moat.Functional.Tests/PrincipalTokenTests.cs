@@ -1,3 +1,4 @@
+using Moat.Testing;
 using Grpc.Core;
 using Moat.Hosting.Errors;
 using Moat.V1;

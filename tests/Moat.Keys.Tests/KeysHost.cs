@@ -90,30 +90,12 @@ public sealed class KeysHost : IAsyncDisposable
     /// <summary>A principal signed by this region's gateway (or <paramref name="signer"/>), on the host's clock.</summary>
     public byte[] Principal(string audience, string method, Role role = Role.Admin, string org = Org, string ns = "", string nsid = "", PrincipalKind kind = PrincipalKind.ApiKey, X509Certificate2? signer = null)
     {
-        var now = Time.GetUtcNow();
-        var token = new PrincipalToken
-        {
-            Kind = kind,
-            Org = org,
-            ApiKeyId = "0123456789abcdef",
-            OperatorId = kind == PrincipalKind.Operator ? "eve" : string.Empty,
-            Role = role,
-            Method = method,
-            Namespace = ns,
-            NamespaceId = nsid,
-            Region = "dev-local",
-            Audience = audience,
-            OperationId = kind == PrincipalKind.Job ? "op-1" : string.Empty,
-            IssuedAtUnixMs = now.ToUnixTimeMilliseconds(),
-            ExpiresAtUnixMs = now.AddSeconds(30).ToUnixTimeMilliseconds(),
-        };
+        var token = TestPrincipals.Token(org, role, audience, method, ns, issuedAt: Time.GetUtcNow(), nsid: nsid);
+        token.Kind = kind;
+        token.OperatorId = kind == PrincipalKind.Operator ? "eve" : string.Empty;
+        token.OperationId = kind == PrincipalKind.Job ? "op-1" : string.Empty;
         using var gateway = signer is null ? Pki.Service("gateway") : null;
-        var by = signer ?? gateway!;
-        using var key = by.GetECDsaPrivateKey()!;
-        var body = token.ToByteArray();
-        var signed = new SignedPrincipal { Token = ByteString.CopyFrom(body), Signature = ByteString.CopyFrom(key.SignData(body, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)) };
-        signed.SignerChain.Add(ByteString.CopyFrom(by.RawData));
-        return signed.ToByteArray();
+        return TestPrincipals.Sign(token, signer ?? gateway!);
     }
 
     /// <summary>A key store record's JSON, read through the store (its files carry a header).</summary>

@@ -82,22 +82,7 @@ public sealed class KeysServiceHsmRestartTests : IDisposable
     private Metadata Principal(Role role, string nsid)
     {
         using var gateway = _pki.Service("gateway");
-        using var signer = gateway.GetECDsaPrivateKey()!;
-        var now = DateTimeOffset.UtcNow;
-        var token = new PrincipalToken
-        {
-            Kind = PrincipalKind.ApiKey, Org = "acme", ApiKeyId = "0123456789abcdef", Role = role, Method = "/moat.v1.WriteService/Write",
-            Namespace = "docs", NamespaceId = nsid, Region = "dev-local", Audience = "write",
-            IssuedAtUnixMs = now.ToUnixTimeMilliseconds(), ExpiresAtUnixMs = now.AddSeconds(30).ToUnixTimeMilliseconds(),
-        };
-        var body = Google.Protobuf.MessageExtensions.ToByteArray(token);
-        var signed = new SignedPrincipal
-        {
-            Token = Google.Protobuf.ByteString.CopyFrom(body),
-            Signature = Google.Protobuf.ByteString.CopyFrom(signer.SignData(body, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
-        };
-        signed.SignerChain.Add(Google.Protobuf.ByteString.CopyFrom(gateway.RawData));
-        return new Metadata { { "moat-principal-bin", Google.Protobuf.MessageExtensions.ToByteArray(signed) } };
+        return TestPrincipals.Metadata(TestPrincipals.Sign(TestPrincipals.Token("acme", role, "write", "/moat.v1.WriteService/Write", "docs", nsid: nsid), gateway));
     }
 
     private static Process Start(string[] args, string conf)
@@ -122,20 +107,8 @@ public sealed class KeysServiceHsmRestartTests : IDisposable
         using var client = _pki.Service("write");
         var handler = InternalChannel.CreateHandler(System.Net.Security.SslStreamCertificateContext.Create(client, [_pki.ServiceCa], offline: true), trust, SpiffeId.ForService(TestPki.TrustDomain, "dev-local", "keys"));
         var channel = GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(process.HasExited, "the keys service exited");
-            try
-            {
-                await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2));
-                return channel;
-            }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
+        await ServiceWait.UntilServingAsync(channel, process);
+        return channel;
     }
 
     public void Dispose()

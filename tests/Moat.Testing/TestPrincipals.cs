@@ -4,12 +4,12 @@ using Google.Protobuf;
 using Moat.Internal.V1;
 using Moat.V1;
 
-namespace Moat.Functional.Tests;
+namespace Moat.Testing;
 
 /// <summary>Principal tokens made by the test, signed with whatever certificate the test chooses.</summary>
 public static class TestPrincipals
 {
-    public static PrincipalToken Token(string org, Role role, string audience, string method, string ns, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null)
+    public static PrincipalToken Token(string org, Role role, string audience, string method, string ns, TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null, string nsid = "", string region = "dev-local")
     {
         var issued = issuedAt ?? DateTimeOffset.UtcNow;
         return new PrincipalToken
@@ -21,12 +21,16 @@ public static class TestPrincipals
             EndpointId = "loopback-dev",
             Method = method,
             Namespace = ns,
-            Region = StackPki.Region,
+            NamespaceId = nsid,
+            Region = region,
             Audience = audience,
             IssuedAtUnixMs = issued.ToUnixTimeMilliseconds(),
             ExpiresAtUnixMs = (issued + (lifetime ?? TimeSpan.FromSeconds(30))).ToUnixTimeMilliseconds(),
         };
     }
+
+    /// <summary>The metadata a service reads the principal from.</summary>
+    public static Grpc.Core.Metadata Metadata(byte[] signedPrincipal) => new() { { "moat-principal-bin", signedPrincipal } };
 
     public static byte[] Sign(PrincipalToken token, X509Certificate2 signer, bool corrupt = false)
     {
