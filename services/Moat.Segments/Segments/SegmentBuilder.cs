@@ -46,8 +46,9 @@ public static class SegmentBuilder
         {
             var start = w.Position;
             write();
+            var length = w.Position - start;
             w.Align8();
-            header.Sections.Add(new SegmentSection { Kind = kind, Name = name, Offset = (ulong)start, Length = (ulong)(w.Position - start), IndexKind = indexKind, IndexVersion = indexVersion });
+            header.Sections.Add(new SegmentSection { Kind = kind, Name = name, Offset = (ulong)start, Length = (ulong)length, IndexKind = indexKind, IndexVersion = indexVersion });
         }
 
         Section(SegmentSectionKind.Ids, string.Empty, () => IdColumn.Write(w, schema.IdKind, docs.ConvertAll(d => d.Key)));
