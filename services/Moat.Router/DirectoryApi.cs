@@ -18,9 +18,11 @@ internal sealed class DirectoryApi : Moat.Internal.V1.Directory.DirectoryBase
     private readonly NamespaceDirectory _directory;
     private readonly ApiKeyRegistry _apiKeys;
     private readonly RouterAudit _audit;
+    private readonly Regions.RegionCatalogOptions _regions;
 
-    public DirectoryApi(NamespaceDirectory directory, ApiKeyRegistry apiKeys, RouterAudit audit)
+    public DirectoryApi(NamespaceDirectory directory, ApiKeyRegistry apiKeys, RouterAudit audit, Microsoft.Extensions.Options.IOptions<Regions.RegionCatalogOptions> regions)
     {
+        _regions = regions.Value;
         _directory = directory;
         _apiKeys = apiKeys;
         _audit = audit;
@@ -44,6 +46,7 @@ internal sealed class DirectoryApi : Moat.Internal.V1.Directory.DirectoryBase
         {
             NamespaceId = record.NamespaceId,
             HomeRegion = record.HomeRegion,
+            HomeEndpoint = _regions.Regions.FirstOrDefault(r => r.Name == record.HomeRegion)?.Endpoint ?? string.Empty,
             KeyId = record.KeyId,
             CacheTtl = Duration.FromTimeSpan(ApiKeyRegistry.CacheTtl),
         };

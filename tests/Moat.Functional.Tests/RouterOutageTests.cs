@@ -25,8 +25,10 @@ public sealed class RouterOutageTests : IDisposable
         _channel = GatewayClient.Channel(stack, _pki);
     }
 
+    private const string Namespace = "outage-test";
+
     private Task<WriteResponse> WriteAsync(string key) =>
-        new WriteService.WriteServiceClient(_channel).WriteAsync(new WriteRequest { Namespace = "docs" }, GatewayClient.Key(key), GatewayClient.Deadline).ResponseAsync;
+        new WriteService.WriteServiceClient(_channel).WriteAsync(new WriteRequest { Namespace = Namespace }, GatewayClient.Key(key), GatewayClient.Deadline).ResponseAsync;
 
     [Fact]
     public async Task Cached_keys_work_until_the_ttl_then_calls_fail_closed_with_unavailable()
@@ -35,6 +37,13 @@ public sealed class RouterOutageTests : IDisposable
         var created = await new AccessService.AccessServiceClient(_channel).CreateApiKeyAsync(
             new CreateApiKeyRequest { Role = Role.Write, DisplayName = "outage test" }, GatewayClient.Key(admin), GatewayClient.Deadline);
         var key = created.Secret;
+
+        // The namespace exists in this region, so its directory entry is cached like the key.
+        using (var gatewayCert = _pki.Service("gateway"))
+        using (var routerChannel = MtlsClient.Channel($"https://127.0.0.1:{_stack.InternalPorts["router"]}", _pki.Root, gatewayCert, _pki.ServiceCa))
+        {
+            await new Moat.Internal.V1.Directory.DirectoryClient(routerChannel).ReserveAsync(new Moat.Internal.V1.ReserveRequest { Org = "dev", NamespaceName = Namespace, Region = "dev-local" }, deadline: GatewayClient.Deadline);
+        }
 
         // A fresh key: the first call caches the router's answer now.
         var reached = await Assert.ThrowsAsync<RpcException>(() => WriteAsync(key));
@@ -48,7 +57,7 @@ public sealed class RouterOutageTests : IDisposable
             var cached = await Assert.ThrowsAsync<RpcException>(() => WriteAsync(key));
             Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(cached));
 
-            // Past the TTL: the router cannot confirm the key, so the gateway refuses.
+            // Past the TTL: the router cannot confirm the key (nor the namespace), so the gateway refuses.
             await Task.Delay(_stack.AuthCacheTtl + TimeSpan.FromMilliseconds(300));
             var refused = await Assert.ThrowsAsync<RpcException>(() => WriteAsync(key));
             Assert.Equal(StatusCode.Unavailable, refused.StatusCode);

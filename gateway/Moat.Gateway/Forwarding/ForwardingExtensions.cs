@@ -13,6 +13,7 @@ public static class ForwardingExtensions
         builder.Services.AddOptions<ForwardingOptions>().BindConfiguration(ForwardingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddMoatInternalClient<Moat.Internal.V1.Directory.DirectoryClient>(MoatServices.Router);
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
+        builder.Services.AddSingleton<NamespaceResolver>();
         builder.Services.AddSingleton<UpstreamInvokers>();
         builder.Services.AddSingleton<PublicApiForwarder>();
         builder.Services.AddHttpForwarder();

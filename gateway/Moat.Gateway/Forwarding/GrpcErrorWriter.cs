@@ -11,9 +11,16 @@ namespace Moat.Gateway.Forwarding;
 /// </summary>
 public static class GrpcErrorWriter
 {
-    public static Task WriteAsync(HttpContext context, StatusCode code, ErrorReason reason, string message, IReadOnlyDictionary<string, string>? metadata = null)
+    public static Task WriteAsync(HttpContext context, StatusCode code, ErrorReason reason, string message, IReadOnlyDictionary<string, string>? metadata = null) =>
+        WriteAsync(context, RpcErrors.Create(code, reason, message, metadata));
+
+    /// <summary>Writes the status of a domain exception (with BadRequest violations for invalid input).</summary>
+    public static Task WriteAsync(HttpContext context, MoatException e) => WriteAsync(context, RpcErrors.From(e));
+
+    private static Task WriteAsync(HttpContext context, RpcException exception)
     {
-        var exception = RpcErrors.Create(code, reason, message, metadata);
+        var code = exception.StatusCode;
+        var message = exception.Status.Detail;
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/grpc";
@@ -27,8 +34,4 @@ public static class GrpcErrorWriter
 
         return response.CompleteAsync();
     }
-
-    /// <summary>Writes the status of an exception a service-side component threw (domain or RPC).</summary>
-    public static Task WriteAsync(HttpContext context, MoatException e) =>
-        WriteAsync(context, e.Status, e.Reason, e.Message, e.Metadata);
 }

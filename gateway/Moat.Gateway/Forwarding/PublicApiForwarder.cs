@@ -36,10 +36,12 @@ public sealed partial class PublicApiForwarder
     private readonly ForwardingOptions _options;
     private readonly TimeProvider _time;
     private readonly GatewayAudit _audit;
+    private readonly NamespaceResolver _namespaces;
     private readonly ILogger<PublicApiForwarder> _logger;
 
-    public PublicApiForwarder(IHttpForwarder forwarder, UpstreamInvokers upstreams, ApiKeyAuthenticator authenticator, PrincipalSigner signer, ListenerRegistry listeners, IOptions<MoatOptions> moat, IOptions<ForwardingOptions> options, TimeProvider time, GatewayAudit audit, ILogger<PublicApiForwarder> logger)
+    public PublicApiForwarder(IHttpForwarder forwarder, UpstreamInvokers upstreams, ApiKeyAuthenticator authenticator, NamespaceResolver namespaces, PrincipalSigner signer, ListenerRegistry listeners, IOptions<MoatOptions> moat, IOptions<ForwardingOptions> options, TimeProvider time, GatewayAudit audit, ILogger<PublicApiForwarder> logger)
     {
+        _namespaces = namespaces;
         _audit = audit;
         _forwarder = forwarder;
         _upstreams = upstreams;
@@ -122,6 +124,15 @@ public sealed partial class PublicApiForwarder
             throw new MoatException(StatusCode.PermissionDenied, ErrorReason.NamespaceOutOfScope, "the API key is scoped to other namespaces");
         }
 
+        // The gateway forwards only to its own region (DESIGN section 7): a namespace homed elsewhere
+        // is answered with where to go. A namespace not created yet has no id (a first write creates it).
+        var located = ns.Length > 0 ? await _namespaces.ResolveAsync(caller.Org, ns, context.RequestAborted) : null;
+        if (located is not null && located.HomeRegion != _moat.Region)
+        {
+            throw new MoatException(StatusCode.FailedPrecondition, ErrorReason.WrongRegion, $"the namespace lives in region {located.HomeRegion}",
+                new Dictionary<string, string> { ["home_region"] = located.HomeRegion, ["home_endpoint"] = located.HomeEndpoint });
+        }
+
         var now = _time.GetUtcNow();
         var token = new PrincipalToken
         {
@@ -133,6 +144,7 @@ public sealed partial class PublicApiForwarder
             EndpointId = endpointId,
             Method = route.Method,
             Namespace = ns,
+            NamespaceId = located?.NamespaceId ?? string.Empty,
             Region = _moat.Region,
             Audience = route.Upstream,
             IssuedAtUnixMs = now.ToUnixTimeMilliseconds(),
