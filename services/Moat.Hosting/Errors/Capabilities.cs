@@ -6,22 +6,35 @@ namespace Moat.Hosting.Errors;
 /// </summary>
 public static class Capabilities
 {
+    private static readonly Dictionary<string, string> ByMethod = new(StringComparer.Ordinal)
+    {
+        ["moat.v1.AccessService/ListPendingConnections"] = "the private-endpoint gateway",
+        ["moat.v1.AccessService/ListAuditEvents"] = "audit reading and verification",
+        ["moat.v1.AccessService/ListAuditDigests"] = "audit reading and verification",
+        ["moat.v1.AccessService/ListOperatorAccessRequests"] = "operator access",
+        ["moat.v1.AccessService/ApproveOperatorAccess"] = "operator access",
+        ["moat.v1.AccessService/DenyOperatorAccess"] = "operator access",
+        ["moat.internal.v1.Directory/CheckGrant"] = "operator access",
+        ["moat.internal.v1.Directory/GetResidencyPolicy"] = "the region router and residency",
+    };
+
     private static readonly Dictionary<string, string> ByService = new(StringComparer.Ordinal)
     {
         ["moat.v1.WriteService"] = "the write path",
         ["moat.v1.QueryService"] = "the read path",
         ["moat.v1.KeyService"] = "keys and encryption at rest (customer keys)",
         ["moat.v1.RegionService"] = "the region router and residency",
-        ["moat.v1.AccessService"] = "access management (API keys, endpoints, audit, operator access)",
+        ["moat.v1.AccessService"] = "access management",
         ["moat.internal.v1.KeyVault"] = "keys and encryption at rest (KeyVault)",
         ["moat.internal.v1.Directory"] = "the namespace directory",
-        ["moat.internal.v1.NamespaceAdmin"] = "namespace administration and jobs",
+        ["moat.internal.v1.NamespaceAdmin"] = "namespace administration and jobs (the write path)",
         ["moat.internal.v1.SnapshotSource"] = "cross-region copy",
     };
 
     public static string Of(string fullMethod)
     {
-        var (service, _) = Identity.CallPolicy.Split(fullMethod);
-        return ByService.TryGetValue(service, out var capability) ? capability : "a later capability";
+        var (service, method) = Identity.CallPolicy.Split(fullMethod);
+        return ByMethod.TryGetValue($"{service}/{method}", out var specific) ? specific
+            : ByService.TryGetValue(service, out var capability) ? capability : "a later capability";
     }
 }
