@@ -70,6 +70,11 @@ public sealed class GroupCommitQueue : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(namespaceId);
         ArgumentNullException.ThrowIfNull(write);
+        if (namespaceId.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A namespace id is one path segment; it must not contain '/'.", nameof(namespaceId));
+        }
+
         ObjectKey.ValidatePrefix(WalPaths.Prefix(namespaceId), nameof(namespaceId));
         var pending = new PendingWrite(write);
         lock (_gate)

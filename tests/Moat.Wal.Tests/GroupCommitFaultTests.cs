@@ -33,6 +33,23 @@ public class GroupCommitFaultTests
     }
 
     [Fact]
+    public async Task Over_a_resilient_store_a_lost_answer_is_acknowledged_once()
+    {
+        using var temp = new TempStore();
+        var keys = new TestKeys();
+        var faulty = new FaultyObjectStore(temp.Open());
+        faulty.Enqueue(ObjectStoreOperations.PutIfAbsent, ObjectStoreFault.FailAfter);
+        var resilient = new ResilientObjectStore(faulty, new ResilientObjectStoreOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1) });
+        await using var queue = new GroupCommitQueue(resilient, keys, WalTestKit.Options());
+
+        var ack = await queue.SubmitAsync(WalTestKit.Nsid, WalTestKit.Write("x"), CancellationToken.None).WaitAsync(TestTimeout);
+
+        Assert.Equal(1, ack.Sequence);
+        Assert.Equal(1, faulty.Applied(ObjectStoreOperations.PutIfAbsent));
+        WalTestKit.AssertConsistent(await WalTestKit.ReadAllAsync(temp.Open(), keys), new Dictionary<string, WalAck> { ["x"] = ack });
+    }
+
+    [Fact]
     public async Task An_unreadable_outcome_fails_the_batch_as_unknown_and_the_next_batch_finds_the_tail()
     {
         using var temp = new TempStore();
