@@ -36,6 +36,9 @@ public sealed class GroupCommitOptions
     /// <summary>Sequences a batch may lose to other writers before it fails. Default 1000.</summary>
     public int MaxLostRaces { get; set; } = 1000;
 
+    /// <summary>A namespace with no write for this long drops its queue and loop (the next write lists the tail again). Default 5 min.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The violations, each naming the setting and the allowed values; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -52,6 +55,11 @@ public sealed class GroupCommitOptions
         Positive(errors, nameof(MaxPutsPerSequence), MaxPutsPerSequence);
         Positive(errors, nameof(MaxReadBackAttempts), MaxReadBackAttempts);
         Positive(errors, nameof(MaxLostRaces), MaxLostRaces);
+        if (IdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{SectionName}:{nameof(IdleTimeout)} must be positive; it is {IdleTimeout}.");
+        }
+
         if (StoreCallTimeout <= TimeSpan.Zero)
         {
             errors.Add($"{SectionName}:{nameof(StoreCallTimeout)} must be positive; it is {StoreCallTimeout}.");

@@ -85,7 +85,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
                 throw new WalQueueFullException(namespaceId, _options.MaxQueuedWritesTotal, "this write service");
             }
 
-            var wal = _namespaces.GetOrAdd(namespaceId, id => new NamespaceWal(id, _store, _keys, _options, _time, _logger, Release, _stopping.Token));
+            var wal = _namespaces.GetOrAdd(namespaceId, id => new NamespaceWal(id, _store, _keys, _options, _time, _logger, Release, TryRetire, _stopping.Token));
             wal.Enqueue(pending); // may throw WalQueueFullException for the namespace
             _total++;
         }
@@ -123,6 +123,25 @@ public sealed class GroupCommitQueue : IAsyncDisposable
         }
 
         _stopping.Dispose();
+    }
+
+    /// <summary>Namespaces with a live queue and commit loop.</summary>
+    internal int ActiveNamespaces => _namespaces.Count;
+
+    private bool TryRetire(NamespaceWal wal)
+    {
+        lock (_gate)
+        {
+            // Submissions enqueue under this lock: with nothing pending now, none can slip in before removal.
+            if (wal.Pending != 0)
+            {
+                return false;
+            }
+
+            _namespaces.TryRemove(new KeyValuePair<string, NamespaceWal>(wal.NamespaceId, wal));
+            wal.Complete();
+            return true;
+        }
     }
 
     private void Release(int count)

@@ -25,6 +25,7 @@ internal sealed class NamespaceWal
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<int> _released;
+    private readonly Func<NamespaceWal, bool> _tryRetire;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationToken _stopping;
     private int _pending;
@@ -35,7 +36,7 @@ internal sealed class NamespaceWal
     private bool _unresolvedPut;   // a put at the current sequence may have been applied unseen
 
     public NamespaceWal(string namespaceId, IObjectStore store, IWalKeySource keys, GroupCommitOptions options, TimeProvider time,
-        ILogger logger, Action<int> released, CancellationToken stopping)
+        ILogger logger, Action<int> released, Func<NamespaceWal, bool> tryRetire, CancellationToken stopping)
     {
         _namespaceId = namespaceId;
         _prefix = WalPaths.Prefix(namespaceId);
@@ -45,9 +46,16 @@ internal sealed class NamespaceWal
         _time = time;
         _logger = logger;
         _released = released;
+        _tryRetire = tryRetire;
         _stopping = stopping;
         Loop = Task.Run(RunAsync, CancellationToken.None);
     }
+
+    /// <summary>The namespace this WAL writes.</summary>
+    public string NamespaceId => _namespaceId;
+
+    /// <summary>Writes waiting or being committed.</summary>
+    public int Pending => Volatile.Read(ref _pending);
 
     /// <summary>The commit loop; ends after <see cref="Complete"/> or when stopping.</summary>
     public Task Loop { get; }
@@ -77,7 +85,7 @@ internal sealed class NamespaceWal
         var batch = new List<PendingWrite>();
         try
         {
-            while (await reader.WaitToReadAsync(_stopping).ConfigureAwait(false))
+            while (await WaitOrRetireAsync(reader).ConfigureAwait(false))
             {
                 if (_options.Window > TimeSpan.Zero)
                 {
@@ -106,6 +114,27 @@ internal sealed class NamespaceWal
             while (reader.TryRead(out var left))
             {
                 Finish([left], null, new WalCommitException(_namespaceId, 0, false, "the WAL is shutting down; the write was not committed"));
+            }
+        }
+    }
+
+    /// <summary>True when writes are queued; false when completed, or idle for <see cref="GroupCommitOptions.IdleTimeout"/> and retired.</summary>
+    private async Task<bool> WaitOrRetireAsync(ChannelReader<PendingWrite> reader)
+    {
+        while (true)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+            idle.CancelAfter(_options.IdleTimeout);
+            try
+            {
+                return await reader.WaitToReadAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                if (_tryRetire(this))
+                {
+                    return false; // removed from the queue's table under its lock with nothing pending
+                }
             }
         }
     }

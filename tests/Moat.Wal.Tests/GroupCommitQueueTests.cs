@@ -117,6 +117,25 @@ public class GroupCommitQueueTests
     }
 
     [Fact]
+    public async Task An_idle_namespace_drops_its_loop_and_continues_after_the_tail_when_written_again()
+    {
+        using var temp = new TempStore();
+        var keys = new TestKeys();
+        await using var queue = new GroupCommitQueue(temp.Open(), keys, WalTestKit.Options(o => o.IdleTimeout = TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(1, (await queue.SubmitAsync(WalTestKit.Nsid, WalTestKit.Write("a"), CancellationToken.None)).Sequence);
+        Assert.Equal(1, queue.ActiveNamespaces);
+
+        var deadline = DateTime.UtcNow + TestTimeout;
+        while (queue.ActiveNamespaces != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(0, queue.ActiveNamespaces);
+        Assert.Equal(2, (await queue.SubmitAsync(WalTestKit.Nsid, WalTestKit.Write("b"), CancellationToken.None).WaitAsync(TestTimeout)).Sequence);
+    }
+
+    [Fact]
     public void Invalid_options_are_rejected_naming_the_setting()
     {
         var e = Assert.Throws<ArgumentException>(() => new GroupCommitQueue(new FaultyObjectStore(new NoStore()), new TestKeys(),
