@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Moat.Storage.ObjectStore;
+using Xunit.Abstractions;
 
 namespace Moat.Wal.Tests;
 
 /// <summary>Faults from <see cref="FaultyObjectStore"/>: an error or a true success, nothing acknowledged lost, nothing applied twice.</summary>
-public class GroupCommitFaultTests
+public class GroupCommitFaultTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(20);
 
@@ -98,19 +99,21 @@ public class GroupCommitFaultTests
     [Theory]
     [InlineData(11UL)]
     [InlineData(12UL)]
+    [InlineData(13UL)]
     public async Task Random_faults_give_an_error_or_a_true_success_and_apply_nothing_twice(ulong seed)
     {
         using var temp = new TempStore();
         var keys = new TestKeys();
         var faulty = new FaultyObjectStore(temp.Open(), seed) { HangLimit = TimeSpan.FromSeconds(2) };
         faulty.SetRandomFaults(ObjectStoreOperations.PutIfAbsent | ObjectStoreOperations.Get | ObjectStoreOperations.List,
-            failBefore: 0.12, failAfter: 0.12, hangBefore: 0.04, hangAfter: 0.04);
+            failBefore: 0.15, failAfter: 0.15, hangBefore: 0.05, hangAfter: 0.05);
         var other = new FaultyObjectStore(temp.Open(), seed + 100) { HangLimit = TimeSpan.FromSeconds(2) };
         other.SetRandomFaults(ObjectStoreOperations.PutIfAbsent | ObjectStoreOperations.Get, failAfter: 0.2);
         var options = WalTestKit.Options(o =>
         {
             o.StoreCallTimeout = TimeSpan.FromMilliseconds(100);
             o.Window = TimeSpan.FromMilliseconds(1);
+            o.MaxWritesPerEntry = 3; // more entries, so more puts meet a fault
         });
         await using var a = new GroupCommitQueue(faulty, keys, options);
         await using var b = new GroupCommitQueue(other, keys, options);
@@ -140,10 +143,12 @@ public class GroupCommitFaultTests
         })).ToList();
         await Task.WhenAll(workers).WaitAsync(TestTimeout);
 
+        output.WriteLine($"acknowledged {acked.Count}, failed {failed} (not applied {notApplied.Count}), faults injected {faulty.InjectedFaults + other.InjectedFaults}, puts {faulty.Calls(ObjectStoreOperations.PutIfAbsent) + other.Calls(ObjectStoreOperations.PutIfAbsent)}");
         Assert.True(faulty.InjectedFaults > 0);
         Assert.Equal(12 * 12, acked.Count + failed);
         Assert.NotEmpty(acked);
         var entries = await WalTestKit.ReadAllAsync(temp.Open(), keys);
+        output.WriteLine($"entries {entries.Count}, writes in the WAL {entries.Sum(e => e.Writes.Count)}");
         WalTestKit.AssertConsistent(entries, acked); // every ack holds, every write at most once
         var written = entries.SelectMany(e => e.Writes).Select(w => w.IdempotencyKey).ToHashSet(StringComparer.Ordinal);
         Assert.All(notApplied, marker => Assert.DoesNotContain(marker, written));
