@@ -113,7 +113,7 @@ internal sealed class NamespaceWal
         {
             while (reader.TryRead(out var left))
             {
-                Finish([left], null, new WalCommitException(_namespaceId, 0, false, "the WAL is shutting down; the write was not committed"));
+                Fail([left], new WalCommitException(_namespaceId, 0, false, "the WAL is shutting down; the write was not committed"));
             }
         }
     }
@@ -144,13 +144,13 @@ internal sealed class NamespaceWal
         try
         {
             var (sequence, committedAt) = await WriteEntryAsync(batch).ConfigureAwait(false);
+
+            // Free the places first: a caller that sees its acknowledgement sees the queue without it.
+            Release(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Completion.TrySetResult(new WalAck(sequence, i, committedAt));
             }
-
-            _released(batch.Count);
-            Interlocked.Add(ref _pending, -batch.Count);
         }
         catch (Exception e)
         {
@@ -160,19 +160,23 @@ internal sealed class NamespaceWal
             WalLog.CommitFailed(_logger, _namespaceId, failure.Sequence, batch.Count, failure.MayHaveBeenApplied, e);
             _next = 0; // re-read the tail before the next batch
             _unresolvedPut = false;
-            Finish(batch, null, failure);
+            Fail(batch, failure);
         }
     }
 
-    private void Finish(List<PendingWrite> writes, WalAck? ack, Exception failure)
+    private void Fail(List<PendingWrite> writes, Exception failure)
     {
+        Release(writes.Count);
         foreach (var write in writes)
         {
-            _ = ack is null ? write.Completion.TrySetException(failure) : write.Completion.TrySetResult(ack);
+            write.Completion.TrySetException(failure);
         }
+    }
 
-        _released(writes.Count);
-        Interlocked.Add(ref _pending, -writes.Count);
+    private void Release(int count)
+    {
+        Interlocked.Add(ref _pending, -count);
+        _released(count);
     }
 
     /// <summary>Writes the batch as one entry; returns its sequence. Throws <see cref="WalCommitException"/> (or the cause).</summary>
