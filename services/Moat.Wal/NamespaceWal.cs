@@ -1,0 +1,357 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+using Moat.Internal.V1;
+using Moat.Segments.Wal;
+using Moat.Storage;
+using Moat.Storage.ObjectStore;
+using Moat.Storage.Sealing;
+
+namespace Moat.Wal;
+
+/// <summary>
+/// The WAL of one namespace in this process: a queue of submitted writes and one commit loop that
+/// turns what is queued into one sealed entry, puts it create-if-absent at the next free sequence,
+/// and acknowledges its writes only once the put is known to have succeeded (docs/wal.md).
+/// </summary>
+internal sealed class NamespaceWal
+{
+    private readonly string _namespaceId;
+    private readonly string _prefix;
+    private readonly IObjectStore _store;
+    private readonly IWalKeySource _keys;
+    private readonly GroupCommitOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<int> _released;
+    private readonly Func<NamespaceWal, bool> _tryRetire;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationToken _stopping;
+    private int _pending;
+
+    // Owned by the commit loop only.
+    private long _next;            // the sequence to try next; 0 = unknown, list the tail first
+    private long _highestKnown;    // a sequence known to exist (lists start after it)
+    private bool _unresolvedPut;   // a put at the current sequence may have been applied unseen
+
+    public NamespaceWal(string namespaceId, IObjectStore store, IWalKeySource keys, GroupCommitOptions options, TimeProvider time,
+        ILogger logger, Action<int> released, Func<NamespaceWal, bool> tryRetire, CancellationToken stopping)
+    {
+        _namespaceId = namespaceId;
+        _prefix = WalPaths.Prefix(namespaceId);
+        _store = store;
+        _keys = keys;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _released = released;
+        _tryRetire = tryRetire;
+        _stopping = stopping;
+        Loop = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    /// <summary>The namespace this WAL writes.</summary>
+    public string NamespaceId => _namespaceId;
+
+    /// <summary>Writes waiting or being committed.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>The commit loop; ends after <see cref="Complete"/> or when stopping.</summary>
+    public Task Loop { get; }
+
+    /// <summary>Queues a write; throws <see cref="WalQueueFullException"/> when the namespace holds its limit.</summary>
+    public void Enqueue(PendingWrite write)
+    {
+        if (Interlocked.Increment(ref _pending) > _options.MaxQueuedWritesPerNamespace)
+        {
+            Interlocked.Decrement(ref _pending);
+            throw new WalQueueFullException(_namespaceId, _options.MaxQueuedWritesPerNamespace, "the namespace");
+        }
+
+        if (!_queue.Writer.TryWrite(write))
+        {
+            Interlocked.Decrement(ref _pending);
+            throw new ObjectDisposedException(nameof(GroupCommitQueue));
+        }
+    }
+
+    /// <summary>Takes no more writes; the loop commits what is queued (unless stopping) and ends.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingWrite>();
+        try
+        {
+            while (await WaitOrRetireAsync(reader).ConfigureAwait(false))
+            {
+                if (_options.Window > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.Window, _time, _stopping).ConfigureAwait(false);
+                }
+
+                batch.Clear();
+                var bytes = 0L;
+                while (batch.Count < _options.MaxWritesPerEntry && reader.TryPeek(out var next)
+                    && (batch.Count == 0 || bytes + next.Size <= _options.MaxEntryBytes))
+                {
+                    reader.TryRead(out _);
+                    batch.Add(next);
+                    bytes += next.Size;
+                }
+
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // stopping: fail what is left below
+        }
+        finally
+        {
+            while (reader.TryRead(out var left))
+            {
+                Fail([left], new WalCommitException(_namespaceId, 0, false, "the WAL is shutting down; the write was not committed"));
+            }
+        }
+    }
+
+    /// <summary>True when writes are queued; false when completed, or idle for <see cref="GroupCommitOptions.IdleTimeout"/> and retired.</summary>
+    private async Task<bool> WaitOrRetireAsync(ChannelReader<PendingWrite> reader)
+    {
+        while (true)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+            idle.CancelAfter(_options.IdleTimeout);
+            try
+            {
+                return await reader.WaitToReadAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+            {
+                if (_tryRetire(this))
+                {
+                    return false; // removed from the queue's table under its lock with nothing pending
+                }
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
+    {
+        try
+        {
+            var (sequence, committedAt) = await WriteEntryAsync(batch).ConfigureAwait(false);
+
+            // Free the places first: a caller that sees its acknowledgement sees the queue without it.
+            Release(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(new WalAck(sequence, i, committedAt));
+            }
+        }
+        catch (Exception e)
+        {
+            var failure = e as WalCommitException
+                ?? new WalCommitException(_namespaceId, _next, _unresolvedPut,
+                    _stopping.IsCancellationRequested ? "the WAL is shutting down" : e.Message, e);
+            WalLog.CommitFailed(_logger, _namespaceId, failure.Sequence, batch.Count, failure.MayHaveBeenApplied, e);
+            _next = 0; // re-read the tail before the next batch
+            _unresolvedPut = false;
+            Fail(batch, failure);
+        }
+    }
+
+    private void Fail(List<PendingWrite> writes, Exception failure)
+    {
+        Release(writes.Count);
+        foreach (var write in writes)
+        {
+            write.Completion.TrySetException(failure);
+        }
+    }
+
+    private void Release(int count)
+    {
+        Interlocked.Add(ref _pending, -count);
+        _released(count);
+    }
+
+    /// <summary>Writes the batch as one entry; returns its sequence. Throws <see cref="WalCommitException"/> (or the cause).</summary>
+    private async Task<(long Sequence, DateTimeOffset CommittedAt)> WriteEntryAsync(List<PendingWrite> batch)
+    {
+        var lostRaces = 0;
+        while (true)
+        {
+            if (_next == 0)
+            {
+                _next = await FindNextSequenceAsync().ConfigureAwait(false);
+            }
+
+            var sequence = _next;
+            var key = StoragePaths.WalEntry(_namespaceId, sequence);
+            var committedAt = _time.GetUtcNow();
+            var sealedEntry = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
+            if (await PutResolvedAsync(key, sequence, sealedEntry).ConfigureAwait(false))
+            {
+                _next = sequence + 1;
+                _highestKnown = sequence;
+                return (sequence, committedAt);
+            }
+
+            // Another writer holds this sequence: the batch moves on to the next free one.
+            WalLog.LostRace(_logger, _namespaceId, sequence, batch.Count);
+            _highestKnown = Math.Max(_highestKnown, sequence);
+            _next = 0;
+            if (++lostRaces >= _options.MaxLostRaces)
+            {
+                throw new WalCommitException(_namespaceId, sequence, false, $"the batch lost {lostRaces} sequences in a row to other writers");
+            }
+        }
+    }
+
+    /// <summary>The sequence after the last WAL key (listing only after the highest sequence known to exist).</summary>
+    private async Task<long> FindNextSequenceAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        timeout.CancelAfter(_options.StoreCallTimeout);
+        var startAfter = _highestKnown > 0 ? StoragePaths.WalEntry(_namespaceId, _highestKnown) : null;
+        var last = _highestKnown;
+        try
+        {
+            await foreach (var item in _store.ListAsync(_prefix, startAfter, timeout.Token).ConfigureAwait(false))
+            {
+                if (WalPaths.TryParseSequence(item.Key, _prefix, out var sequence) && sequence > last)
+                {
+                    last = sequence;
+                }
+            }
+        }
+        catch (Exception e) when (e is ObjectStoreException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))
+        {
+            throw new WalCommitException(_namespaceId, 0, false, "listing the WAL to find the next sequence failed", e);
+        }
+
+        _highestKnown = last;
+        WalLog.TailFound(_logger, _namespaceId, last + 1);
+        return last + 1;
+    }
+
+    private async Task<byte[]> SealAsync(List<PendingWrite> batch, long sequence, DateTimeOffset committedAt, string key)
+    {
+        var (keyringVersion, dekId, dataKey) = await _keys.GetCurrentAsync(_namespaceId, _stopping).ConfigureAwait(false);
+        var entry = new WalEntry
+        {
+            NamespaceId = _namespaceId,
+            Sequence = (ulong)sequence,
+            CommittedAt = Timestamp.FromDateTimeOffset(committedAt),
+        };
+        foreach (var write in batch)
+        {
+            entry.Writes.Add(write.Write);
+        }
+
+        var plaintext = WalEntryCodec.Encode(entry);
+        try
+        {
+            return SealedObjectWriter.Seal(plaintext, key, keyringVersion, dekId, dataKey.Span);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    /// <summary>
+    /// Puts the sealed entry create-if-absent. True: the store holds it (ours). False: another writer
+    /// holds the sequence. Throws <see cref="WalCommitException"/> when it cannot tell or gives up.
+    /// </summary>
+    private async Task<bool> PutResolvedAsync(string key, long sequence, byte[] sealedEntry)
+    {
+        _unresolvedPut = false;
+        for (var put = 1; ; put++)
+        {
+            Exception cause;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+                timeout.CancelAfter(_options.StoreCallTimeout);
+                _unresolvedPut = true;
+                await _store.PutAsync(key, sealedEntry, PutCondition.IfAbsent, timeout.Token).ConfigureAwait(false);
+                _unresolvedPut = false;
+                return true;
+            }
+            catch (ObjectStorePreconditionFailedException) when (put == 1)
+            {
+                // Nothing of ours can be there yet (a store that resolved its own lost answer says
+                // precondition only after reading other bytes back): the sequence is another writer's.
+                _unresolvedPut = false;
+                return false;
+            }
+            catch (ObjectStoreCircuitOpenException e) when (put == 1)
+            {
+                _unresolvedPut = false;
+                throw new WalCommitException(_namespaceId, sequence, false, "the object store's circuit is open", e);
+            }
+            catch (Exception e) when (e is ObjectStoreException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))
+            {
+                // No answer, a time-out, an unknown outcome, or a precondition that an earlier attempt
+                // of ours may have caused: only the stored bytes can tell.
+                cause = e;
+                WalLog.PutUnanswered(_logger, _namespaceId, sequence, e);
+            }
+
+            switch (await ReadBackAsync(key, sequence, sealedEntry, cause).ConfigureAwait(false))
+            {
+                case ReadBack.Ours:
+                    _unresolvedPut = false;
+                    return true;
+                case ReadBack.Other:
+                    _unresolvedPut = false;
+                    return false;
+                default:
+                    if (put >= _options.MaxPutsPerSequence)
+                    {
+                        // Absent now, but an unanswered put may still land: the outcome stays unknown.
+                        throw new WalCommitException(_namespaceId, sequence, true, $"{put} puts got no answer and the entry was absent when read back", cause);
+                    }
+
+                    break; // proven absent: the same bytes again, still create-if-absent
+            }
+        }
+    }
+
+    private async Task<ReadBack> ReadBackAsync(string key, long sequence, byte[] sealedEntry, Exception putFailure)
+    {
+        Exception last = putFailure;
+        for (var attempt = 1; attempt <= _options.MaxReadBackAttempts; attempt++)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+                timeout.CancelAfter(_options.StoreCallTimeout);
+                var stored = await _store.GetAsync(key, null, timeout.Token).ConfigureAwait(false);
+                return stored is null ? ReadBack.Absent
+                    : stored.Data.Span.SequenceEqual(sealedEntry) ? ReadBack.Ours
+                    : ReadBack.Other;
+            }
+            catch (Exception e) when (e is ObjectStoreException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))
+            {
+                last = e;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt), _time, _stopping).ConfigureAwait(false);
+        }
+
+        throw new WalCommitException(_namespaceId, sequence, true, "the put got no answer and the entry could not be read back", last);
+    }
+
+    private enum ReadBack
+    {
+        Absent,
+        Ours,
+        Other,
+    }
+}
