@@ -10,7 +10,6 @@ namespace Moat.Gateway.Audit;
 /// </summary>
 public sealed class GatewayAudit
 {
-    private static readonly AuditIdentifier UnknownOrg = new("_unknown");
     private readonly AuditWriter _writer;
 
     public GatewayAudit(AuditWriter writer)
@@ -18,18 +17,6 @@ public sealed class GatewayAudit
         _writer = writer;
     }
 
-    public void Authenticated(string? org, string? keyId, string method, string endpointId, ErrorReason reason)
-    {
-        var orgId = AuditIdentifier.TryParse(org, out var parsed) ? parsed! : UnknownOrg;
-        _writer.Record(new AuditEvent
-        {
-            Kind = AuditEventKind.Authentication,
-            Outcome = reason == ErrorReason.Unspecified ? AuditEventOutcome.Success : AuditEventOutcome.Denied,
-            Org = orgId,
-            Principal = AuditIdentifier.TryParse(keyId, out var key) ? AuditPrincipal.ApiKey(orgId, key!) : AuditPrincipal.Anonymous,
-            Reason = reason,
-            Method = AuditIdentifier.TryParse(method, out var m) ? m : null,
-            EndpointId = AuditIdentifier.TryParse(endpointId, out var endpoint) ? endpoint : null,
-        });
-    }
+    public void Authenticated(string? org, string? keyId, string method, string endpointId, ErrorReason reason) =>
+        _writer.Record(AuditEvents.Authentication(org, keyId, endpointId, reason, method));
 }

@@ -10,8 +10,6 @@ namespace Moat.Router.Audit;
 /// </summary>
 public sealed class RouterAudit
 {
-    /// <summary>The chain authentication failures that name no org are recorded in.</summary>
-    public static readonly AuditIdentifier UnknownOrg = new("_unknown");
     private readonly AuditWriter _writer;
 
     public RouterAudit(AuditWriter writer)
@@ -32,19 +30,8 @@ public sealed class RouterAudit
         }, cancellationToken);
     }
 
-    public void Authenticated(string? org, string? keyId, string endpointId, ErrorReason reason)
-    {
-        var orgId = AuditIdentifier.TryParse(org, out var parsed) ? parsed! : UnknownOrg;
-        _writer.Record(new AuditEvent
-        {
-            Kind = AuditEventKind.Authentication,
-            Outcome = reason == ErrorReason.Unspecified ? AuditEventOutcome.Success : AuditEventOutcome.Denied,
-            Org = orgId,
-            Principal = AuditIdentifier.TryParse(keyId, out var key) ? AuditPrincipal.ApiKey(orgId, key!) : AuditPrincipal.Anonymous,
-            Reason = reason,
-            EndpointId = AuditIdentifier.TryParse(endpointId, out var endpoint) ? endpoint : null,
-        });
-    }
+    public void Authenticated(string? org, string? keyId, string endpointId, ErrorReason reason) =>
+        _writer.Record(AuditEvents.Authentication(org, keyId, endpointId, reason));
 
     public Task FlushAsync(CancellationToken cancellationToken) => _writer.FlushAsync(cancellationToken);
 }
