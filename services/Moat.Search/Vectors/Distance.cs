@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Moat.Search.Vectors;
@@ -11,10 +12,7 @@ public static class Distance
         switch (metric)
         {
             case VectorMetric.Euclidean:
-                {
-                    var d = TensorPrimitives.Distance(query, row);
-                    return d * d;
-                }
+                return SquaredEuclidean(query, row);
 
             case VectorMetric.Dot:
                 return -TensorPrimitives.Dot(query, row);
@@ -24,6 +22,33 @@ public static class Distance
                     return denominator == 0 ? 1f : 1f - (TensorPrimitives.Dot(query, row) / denominator);
                 }
         }
+    }
+
+    /// <summary>Σ (a − b)², SIMD (TensorPrimitives.Distance takes a square root we would undo, losing precision).</summary>
+    public static float SquaredEuclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var n = a.Length;
+        var i = 0;
+        var sum = 0f;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var d = new Vector<float>(a[i..]) - new Vector<float>(b[i..]);
+                acc += d * d;
+            }
+
+            sum = Vector.Sum(acc);
+        }
+
+        for (; i < n; i++)
+        {
+            var d = a[i] - b[i];
+            sum += d * d;
+        }
+
+        return sum;
     }
 
     /// <summary>Distance by the definition, for references and tests (no precomputed norms).</summary>
