@@ -60,6 +60,10 @@ public sealed class RecallFixture
         BuildTime = sw.Elapsed;
         Snapshot = new SearchSnapshot([Segment]);
         Queries = Enumerable.Range(0, QueryCount).Select(_ => Sample()).ToArray();
+
+        // The builder's garbage would otherwise be collected inside the first timed test.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     public int Rows { get; }
