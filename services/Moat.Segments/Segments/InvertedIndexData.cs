@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Moat.Segments.Text;
+using Moat.Search.Text;
 using Moat.V1;
 
 namespace Moat.Segments.Segments;
@@ -47,6 +47,18 @@ public sealed class InvertedIndexData
     public ValueBlock Terms { get; }
 
     public int TermCount => Terms.Count;
+
+    internal ReadOnlyMemory<byte> DocumentLengthsMemory => docLengths;
+
+    internal ReadOnlyMemory<byte> TermPostingStartsMemory => termPostingStarts;
+
+    internal ReadOnlyMemory<byte> PostingRowsMemory => postingRows;
+
+    internal ReadOnlyMemory<byte> PostingFrequenciesMemory => postingFreqs;
+
+    internal ReadOnlyMemory<byte> PositionStartsMemory => positionStarts;
+
+    internal ReadOnlyMemory<byte> PositionsMemory => positions;
 
     /// <summary>Tokens per row.</summary>
     public ReadOnlySpan<uint> DocumentLengths => MemoryMarshal.Cast<byte, uint>(docLengths.Span);

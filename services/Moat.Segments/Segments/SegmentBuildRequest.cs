@@ -1,3 +1,4 @@
+using Moat.Search.Text;
 using Moat.Segments.Indexing;
 using Moat.Segments.Text;
 using Moat.V1;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Google.Protobuf;
 using Moat.Internal.V1;
+using Moat.Search.Text;
 using Moat.Segments.Indexing;
 using Moat.Segments.Text;
 using Moat.V1;
