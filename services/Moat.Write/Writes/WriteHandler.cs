@@ -55,7 +55,16 @@ internal sealed class WriteHandler
 
         // The caller's key first: KeyVault (or the cache it filled) decides, and refuses for a disabled or destroyed key.
         var access = KeyAccess.ForCaller(principal.Org, namespaceId, signedPrincipal);
-        var lease = await _keys.GetCurrentAsync(access, cancellationToken).ConfigureAwait(false);
+        SealingKey lease;
+        try
+        {
+            lease = await _keys.GetCurrentAsync(access, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MoatException e) when (e.Reason == ErrorReason.KeyNotFound)
+        {
+            throw WriteErrors.NamespaceNotFound(request.Namespace); // reserved, never initialized: it does not exist yet
+        }
+
         var hold = _walKeys.Hold(namespaceId, lease);
         var handedOff = false;
         try
