@@ -100,6 +100,23 @@ public sealed class NamespaceCreationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_reserved_but_never_initialized_is_repaired_by_the_next_write_with_create_config()
+    {
+        // As if the gateway had crashed between Directory.Reserve and InitNamespace.
+        var ns = WriteTestKit.NewName("half-made");
+        await _kit.ReserveAsync(ns);
+        var plain = await Assert.ThrowsAsync<RpcException>(() => _kit.WriteAsync(WriteTestKit.Upsert(ns, WriteTestKit.Doc(1))));
+        Assert.Equal("NAMESPACE_NOT_FOUND", WriteTestKit.Reason(plain));
+
+        var request = WriteTestKit.Upsert(ns, WriteTestKit.Doc(1));
+        request.CreateConfig = WriteTestKit.Config();
+        var repaired = await _kit.WriteAsync(request);
+        Assert.True(repaired.NamespaceCreated);
+        Assert.Equal(1ul, repaired.WalSequence);
+        Assert.False((await _kit.CreateAsync(ns)).Created);
+    }
+
+    [Fact]
     public async Task A_write_to_a_namespace_that_does_not_exist_without_create_config_is_not_found()
     {
         var ns = WriteTestKit.NewName("missing");

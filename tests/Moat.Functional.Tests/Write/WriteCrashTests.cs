@@ -88,7 +88,7 @@ public sealed class WriteCrashTests : IAsyncLifetime
                 }
             })).ToList();
 
-            await Task.Delay(System.Security.Cryptography.RandomNumberGenerator.GetInt32(150, 900));
+            await Task.Delay(System.Security.Cryptography.RandomNumberGenerator.GetInt32(300, 1200));
             Signals.Send(process.Id, Signals.Sigkill);
             await process.WaitForExitAsync();
             await stop.CancelAsync();

@@ -99,6 +99,10 @@ public sealed class WriteTestKit : IAsyncDisposable
     public async Task<WriteResponse> WriteAsync(WriteRequest request) =>
         await Writes.WriteAsync(request, Key, GatewayClient.Deadline);
 
+    /// <summary>Reserves a name in the directory (as the gateway does first), without initializing it.</summary>
+    public async Task ReserveAsync(string ns) =>
+        await new Moat.Internal.V1.Directory.DirectoryClient(_router).ReserveAsync(new ReserveRequest { Org = Org, NamespaceName = ns, Region = StackPki.Region }, deadline: GatewayClient.Deadline);
+
     /// <summary>The namespace's opaque id from the directory, or null when the name is not reserved.</summary>
     public async Task<string?> NamespaceIdAsync(string ns)
     {
