@@ -71,9 +71,10 @@ internal sealed class WriteValidator
         };
         var affected = request.ReturnAffectedIds ? new AffectedIds() : null;
 
+        // Field paths are only built for violations: a valid write allocates no strings for them.
         for (var i = 0; i < request.Upserts.Count; i++)
         {
-            var path = $"upserts[{i}]";
+            var path = new FieldPath("upserts", i);
             var document = request.Upserts[i];
             var id = ValidateId(v, state, document?.Id, path);
             if (document is null)
@@ -85,16 +86,14 @@ internal sealed class WriteValidator
             ValidateAttributes(v, state, document, path);
             if (id is not null)
             {
-                var normalized = document.Clone();
-                normalized.Id = id;
-                operations.Add(new WalOperation { Upsert = normalized });
+                operations.Add(new WalOperation { Upsert = WithId(document, id) });
                 affected?.Upserted.Add(id);
             }
         }
 
         for (var i = 0; i < request.Patches.Count; i++)
         {
-            var path = $"patches[{i}]";
+            var path = new FieldPath("patches", i);
             var document = request.Patches[i];
             var id = ValidateId(v, state, document?.Id, path);
             if (document is null)
@@ -110,16 +109,14 @@ internal sealed class WriteValidator
             ValidateAttributes(v, state, document, path);
             if (id is not null)
             {
-                var normalized = document.Clone();
-                normalized.Id = id;
-                operations.Add(new WalOperation { Patch = normalized });
+                operations.Add(new WalOperation { Patch = WithId(document, id) });
                 affected?.Patched.Add(id);
             }
         }
 
         for (var i = 0; i < request.Deletes.Count; i++)
         {
-            var id = ValidateId(v, state, request.Deletes[i], $"deletes[{i}]");
+            var id = ValidateId(v, state, request.Deletes[i], new FieldPath("deletes", i));
             if (id is not null)
             {
                 operations.Add(new WalOperation { Delete = id });
@@ -139,18 +136,25 @@ internal sealed class WriteValidator
     public static bool IsValidIdempotencyKey(string key) =>
         key.Length is > 0 and <= 128 && key.All(c => c is >= '!' and <= '~');
 
-    private static DocumentId? ValidateId(Violations v, State state, DocumentId? id, string path)
+    /// <summary>The document itself when its id is already normalized (no copy), else a copy with the normalized id.</summary>
+    private static Document WithId(Document document, DocumentId id)
     {
-        var field = $"{path}.id";
-        if (id is null || id.IdCase == DocumentId.IdOneofCase.None)
+        if (ReferenceEquals(document.Id, id))
         {
-            v.Add(path.StartsWith("deletes", StringComparison.Ordinal) ? path : field, "a document id is required");
-            return null;
+            return document;
         }
 
-        if (path.StartsWith("deletes", StringComparison.Ordinal))
+        var normalized = document.Clone();
+        normalized.Id = id;
+        return normalized;
+    }
+
+    private static DocumentId? ValidateId(Violations v, State state, DocumentId? id, FieldPath path)
+    {
+        if (id is null || id.IdCase == DocumentId.IdOneofCase.None)
         {
-            field = path;
+            v.Add(path.Id, "a document id is required");
+            return null;
         }
 
         var kind = id.IdCase switch
@@ -166,102 +170,103 @@ internal sealed class WriteValidator
         }
         else if (expected != kind)
         {
-            v.Add(field, $"the namespace's ids are {KindName(expected)}; this id is {KindName(kind)}");
+            v.Add(path.Id, $"the namespace's ids are {KindName(expected)}; this id is {KindName(kind)}");
             return null;
         }
 
-        DocumentId normalized;
-        string dedupKey;
+        var normalized = id;
+        IdKey key;
         switch (id.IdCase)
         {
             case DocumentId.IdOneofCase.U64:
-                normalized = id;
-                dedupKey = "u:" + id.U64.ToString(CultureInfo.InvariantCulture);
+                key = new IdKey(id.U64, null);
                 break;
             case DocumentId.IdOneofCase.Uuid:
                 if (!Guid.TryParseExact(id.Uuid, "D", out var guid))
                 {
-                    v.Add(field, "a UUID id is in canonical form (8-4-4-4-12 hex digits)");
+                    v.Add(path.Id, "a UUID id is in canonical form (8-4-4-4-12 hex digits)");
                     return null;
                 }
 
                 var canonical = guid.ToString("D");
-                normalized = new DocumentId { Uuid = canonical };
-                dedupKey = "g:" + canonical;
+                if (canonical != id.Uuid)
+                {
+                    normalized = new DocumentId { Uuid = canonical };
+                }
+
+                key = new IdKey(0, canonical);
                 break;
             default:
                 var bytes = Encoding.UTF8.GetByteCount(id.Text);
                 if (bytes is 0 or > MaxStringIdBytes)
                 {
-                    v.Add(field, $"a string id is 1 to {MaxStringIdBytes} UTF-8 bytes");
+                    v.Add(path.Id, $"a string id is 1 to {MaxStringIdBytes} UTF-8 bytes");
                     return null;
                 }
 
-                normalized = id;
-                dedupKey = "s:" + id.Text;
+                key = new IdKey(0, id.Text);
                 break;
         }
 
-        if (!state.Ids.TryAdd(dedupKey, path))
+        if (!state.Ids.TryAdd(key, path))
         {
-            v.Add(field, $"the id appears more than once in the write (also at {state.Ids[dedupKey]}); an id may appear once across upserts, patches and deletes");
+            v.Add(path.Id, $"the id appears more than once in the write (also at {state.Ids[key]}); an id may appear once across upserts, patches and deletes");
             return null;
         }
 
         return normalized;
     }
 
-    private static void ValidateVectors(Violations v, NamespaceConfig config, Document document, string path)
+    private static void ValidateVectors(Violations v, NamespaceConfig config, Document document, FieldPath path)
     {
         foreach (var (column, spec) in config.Vectors)
         {
             if (!document.Vectors.ContainsKey(column))
             {
-                v.Add($"{path}.vectors[{column}]", "missing: an upsert gives every vector column of the namespace");
+                v.Add(path.Vector(column), "missing: an upsert gives every vector column of the namespace");
             }
         }
 
         foreach (var (column, vector) in document.Vectors)
         {
-            var field = $"{path}.vectors[{column}]";
             if (!config.Vectors.TryGetValue(column, out var spec))
             {
-                v.Add(field, "the namespace has no such vector column");
+                v.Add(path.Vector(column), "the namespace has no such vector column");
                 continue;
             }
 
             var dimensions = (int)spec.Dimensions;
             if (vector is null || (vector.Values.Count == 0 && vector.F16.Length == 0))
             {
-                v.Add(field, "the vector is empty");
+                v.Add(path.Vector(column), "the vector is empty");
             }
             else if (vector.Values.Count > 0 && vector.F16.Length > 0)
             {
-                v.Add(field, "set values or f16, not both");
+                v.Add(path.Vector(column), "set values or f16, not both");
             }
             else if (vector.Values.Count > 0)
             {
                 if (vector.Values.Count != dimensions)
                 {
-                    v.DimensionMismatch(field, column, dimensions, vector.Values.Count);
+                    v.DimensionMismatch(path.Vector(column), column, dimensions, vector.Values.Count);
                 }
                 else if (!AllFinite(vector.Values))
                 {
-                    v.Add(field, "every element must be a finite number");
+                    v.Add(path.Vector(column), "every element must be a finite number");
                 }
             }
             else if (vector.F16.Length % 2 != 0 || vector.F16.Length / 2 != dimensions)
             {
-                v.DimensionMismatch(field, column, dimensions, vector.F16.Length / 2);
+                v.DimensionMismatch(path.Vector(column), column, dimensions, vector.F16.Length / 2);
             }
             else if (!AllFiniteHalf(vector.F16.Span))
             {
-                v.Add(field, "every element must be a finite number");
+                v.Add(path.Vector(column), "every element must be a finite number");
             }
         }
     }
 
-    private void ValidateAttributes(Violations v, State state, Document document, string path)
+    private void ValidateAttributes(Violations v, State state, Document document, FieldPath path)
     {
         if (document.Attributes.Count > _limits.MaxAttributesPerDocument)
         {
@@ -271,10 +276,9 @@ internal sealed class WriteValidator
 
         foreach (var (name, value) in document.Attributes)
         {
-            var field = $"{path}.attributes[{name}]";
             if (!NamespaceConfigRules.IsValidAttributeName(name))
             {
-                v.Add(field, "an attribute name is 1 to 128 of [A-Za-z0-9_.-] and not \"id\"");
+                v.Add(path.Attribute(name), "an attribute name is 1 to 128 of [A-Za-z0-9_.-] and not \"id\"");
                 continue;
             }
 
@@ -287,7 +291,7 @@ internal sealed class WriteValidator
             var expected = state.TypeOf(name);
             if (expected is { } declared && declared != type)
             {
-                v.TypeMismatch(field, name, declared, type.Value);
+                v.TypeMismatch(path.Attribute(name), name, declared, type.Value);
                 continue;
             }
 
@@ -296,38 +300,38 @@ internal sealed class WriteValidator
                 state.NewAttributes[name] = type.Value; // undeclared: added with the value's type
             }
 
-            ValidateValue(v, value!, field);
+            ValidateValue(v, value!, path, name);
         }
     }
 
-    private void ValidateValue(Violations v, AttributeValue value, string field)
+    private void ValidateValue(Violations v, AttributeValue value, FieldPath path, string name)
     {
         switch (value.ValueCase)
         {
             case AttributeValue.ValueOneofCase.DoubleValue when double.IsNaN(value.DoubleValue):
-                v.Add(field, "NaN is not allowed");
+                v.Add(path.Attribute(name), "NaN is not allowed");
                 return;
             case AttributeValue.ValueOneofCase.DoubleList when value.DoubleList.Values.Any(double.IsNaN):
-                v.Add(field, "NaN is not allowed");
+                v.Add(path.Attribute(name), "NaN is not allowed");
                 return;
             case AttributeValue.ValueOneofCase.UuidValue when !Guid.TryParseExact(value.UuidValue, "D", out _):
-                v.Add(field, "a UUID is in canonical form (8-4-4-4-12 hex digits)");
+                v.Add(path.Attribute(name), "a UUID is in canonical form (8-4-4-4-12 hex digits)");
                 return;
             case AttributeValue.ValueOneofCase.UuidList when value.UuidList.Values.Any(u => !Guid.TryParseExact(u, "D", out _)):
-                v.Add(field, "a UUID is in canonical form (8-4-4-4-12 hex digits)");
+                v.Add(path.Attribute(name), "a UUID is in canonical form (8-4-4-4-12 hex digits)");
                 return;
             case AttributeValue.ValueOneofCase.DatetimeValue when !IsValidTimestamp(value.DatetimeValue):
-                v.Add(field, "not a valid timestamp (0001-01-01 to 9999-12-31)");
+                v.Add(path.Attribute(name), "not a valid timestamp (0001-01-01 to 9999-12-31)");
                 return;
             case AttributeValue.ValueOneofCase.DatetimeList when !value.DatetimeList.Values.All(IsValidTimestamp):
-                v.Add(field, "not a valid timestamp (0001-01-01 to 9999-12-31)");
+                v.Add(path.Attribute(name), "not a valid timestamp (0001-01-01 to 9999-12-31)");
                 return;
         }
 
         var bytes = value.ValueCase == AttributeValue.ValueOneofCase.StringValue ? Encoding.UTF8.GetByteCount(value.StringValue) : value.CalculateSize();
         if (bytes > _limits.MaxAttributeValueBytes)
         {
-            v.Add(field, $"the value is {bytes} bytes; at most {_limits.MaxAttributeValueBytes}");
+            v.Add(path.Attribute(name), $"the value is {bytes} bytes; at most {_limits.MaxAttributeValueBytes}");
         }
     }
 
@@ -395,7 +399,7 @@ internal sealed class WriteValidator
     {
         public IdKind IdKind { get; set; } = config.IdKind;
 
-        public Dictionary<string, string> Ids { get; } = new(StringComparer.Ordinal);
+        public Dictionary<IdKey, FieldPath> Ids { get; } = [];
 
         public Dictionary<string, AttributeType> NewAttributes { get; } = new(StringComparer.Ordinal);
 
@@ -404,6 +408,22 @@ internal sealed class WriteValidator
             config.Attributes.TryGetValue(name, out var schema) && schema.Type != AttributeType.Unspecified ? schema.Type
             : NewAttributes.TryGetValue(name, out var added) ? added
             : null;
+    }
+
+    /// <summary>An id for duplicate detection: a u64, or the canonical UUID / the text (ids of one write are all of one kind).</summary>
+    private readonly record struct IdKey(ulong Number, string? Text);
+
+    /// <summary>Where a document sits in the request; its field paths are built only when a violation needs one.</summary>
+    private readonly record struct FieldPath(string List, int Index)
+    {
+        /// <summary>The id's path: <c>upserts[3].id</c>, or <c>deletes[3]</c> (a delete is an id).</summary>
+        public string Id => List == "deletes" ? ToString() : $"{this}.id";
+
+        public string Vector(string column) => $"{this}.vectors[{column}]";
+
+        public string Attribute(string name) => $"{this}.attributes[{name}]";
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{List}[{Index}]");
     }
 
     private sealed class Violations
