@@ -50,6 +50,13 @@ internal sealed class WriteHandler
     public async Task<WriteResponse> WriteAsync(PrincipalToken principal, byte[] signedPrincipal, WriteRequest request, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        if (principal.Kind != PrincipalKind.ApiKey)
+        {
+            // Operators are served only with keys obtained for the call under a live grant (DESIGN
+            // section 10), never from the key cache; that comes with operator access.
+            throw new MoatException(StatusCode.PermissionDenied, ErrorReason.GrantRequired, "writes for operator or job principals come with operator access and the job framework");
+        }
+
         RefuseUnbuilt(request);
         var namespaceId = principal.NamespaceId;
         if (namespaceId.Length == 0)
