@@ -1,8 +1,10 @@
 using Moat.Hosting;
 using Moat.Query;
+using Moat.Query.Namespaces;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoatDefaults(MoatServices.Query);
+builder.AddNamespaceListing();
 
 var app = builder.Build();
 app.MapMoatDefaults();
