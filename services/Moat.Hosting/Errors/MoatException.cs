@@ -56,6 +56,13 @@ public sealed class MoatValidationException : MoatException
     {
     }
 
+    /// <summary>Violations that share one more specific reason (e.g. <c>DIMENSION_MISMATCH</c>), still INVALID_ARGUMENT.</summary>
+    public MoatValidationException(IReadOnlyList<FieldViolation> violations, ErrorReason reason)
+        : base(StatusCode.InvalidArgument, reason, Describe(violations))
+    {
+        Violations = violations;
+    }
+
     public IReadOnlyList<FieldViolation> Violations { get; }
 
     private static string Describe(IReadOnlyList<FieldViolation> violations) =>
