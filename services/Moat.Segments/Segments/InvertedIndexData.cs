@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Moat.Segments.Text;
+using Moat.Search.Text;
 using Moat.V1;
 
 namespace Moat.Segments.Segments;

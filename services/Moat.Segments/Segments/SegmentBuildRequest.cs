@@ -1,4 +1,5 @@
 using Moat.Segments.Indexing;
+using Moat.Search.Text;
 using Moat.Segments.Text;
 using Moat.V1;
 

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using Moat.Internal.V1;
 using Moat.Segments.Indexing;
+using Moat.Search.Text;
 using Moat.Segments.Text;
 using Moat.V1;
 

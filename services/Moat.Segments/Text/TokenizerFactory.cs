@@ -1,22 +1,35 @@
+using Moat.Search.Text;
 using Moat.V1;
 
 namespace Moat.Segments.Text;
 
 /// <summary>
-/// The tokenizer for an attribute's full-text options. Language, stemming and stop words are not
-/// applied yet (the read-path issue adds them, with a new FULL_TEXT analysis version); tokens are
-/// the tokenizer's output, lower-cased unless case sensitive.
+/// The analysis for an attribute's full-text options: Moat.Search's <see cref="TextAnalyzer"/>
+/// (tokenizer, case folding, English stop words and Porter stemming as the options say), the same
+/// one the query path applies to query strings.
 /// </summary>
 public static class TokenizerFactory
 {
-    public static ITokenizer Create(FullTextOptions options)
+    public static ITokenizer Create(FullTextOptions options) => new TextAnalyzer(ToSearch(options));
+
+    /// <summary>The engine's form of the public full-text options.</summary>
+    public static TextFieldOptions ToSearch(FullTextOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Tokenizer switch
+        return new TextFieldOptions
         {
-            Moat.V1.Tokenizer.Whitespace => new WhitespaceTokenizer(options.CaseSensitive),
-            Moat.V1.Tokenizer.PreTokenized => new PreTokenizedTokenizer(options.CaseSensitive),
-            _ => new WordTokenizer(options.CaseSensitive),
+            Tokenizer = options.Tokenizer switch
+            {
+                Moat.V1.Tokenizer.Whitespace => TokenizerKind.Whitespace,
+                Moat.V1.Tokenizer.PreTokenized => TokenizerKind.PreTokenized,
+                _ => TokenizerKind.Word,
+            },
+            Language = options.Language,
+            Stemming = options.Stemming,
+            RemoveStopwords = options.RemoveStopwords,
+            CaseSensitive = options.CaseSensitive,
+            K1 = options.HasK1 ? options.K1 : 1.2,
+            B = options.HasB ? options.B : 0.75,
         };
     }
 }

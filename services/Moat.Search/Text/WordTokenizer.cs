@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Moat.Segments.Text;
+namespace Moat.Search.Text;
 
 /// <summary>
 /// Default tokenizer: maximal runs of letters, digits and combining marks (by Unicode category,

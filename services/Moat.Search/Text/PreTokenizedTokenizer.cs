@@ -1,4 +1,4 @@
-namespace Moat.Segments.Text;
+namespace Moat.Search.Text;
 
 /// <summary>The value (each element of a STRING_LIST) is already one token; lower-cased unless case sensitive.</summary>
 public sealed class PreTokenizedTokenizer(bool caseSensitive = false) : ITokenizer

@@ -1,4 +1,4 @@
-namespace Moat.Segments.Text;
+namespace Moat.Search.Text;
 
 /// <summary>Splits on Unicode white space only; lower-cased unless case sensitive.</summary>
 public sealed class WhitespaceTokenizer(bool caseSensitive = false) : ITokenizer

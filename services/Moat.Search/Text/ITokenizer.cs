@@ -1,8 +1,8 @@
-namespace Moat.Segments.Text;
+namespace Moat.Search.Text;
 
 /// <summary>
 /// Splits a full-text value into tokens for the inverted index. The query path must tokenize
-/// operands with the same tokenizer (<see cref="TokenizerFactory"/>).
+/// operands with the same tokenizer (<see cref="TextAnalyzer"/>).
 /// </summary>
 public interface ITokenizer
 {
