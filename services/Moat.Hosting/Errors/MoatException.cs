@@ -56,9 +56,12 @@ public sealed class MoatValidationException : MoatException
     {
     }
 
-    /// <summary>Violations that share one more specific reason (e.g. <c>DIMENSION_MISMATCH</c>), still INVALID_ARGUMENT.</summary>
-    public MoatValidationException(IReadOnlyList<FieldViolation> violations, ErrorReason reason)
-        : base(StatusCode.InvalidArgument, reason, Describe(violations))
+    /// <summary>
+    /// Invalid input with a more specific INVALID_ARGUMENT reason than <see cref="ErrorReason.InvalidArgument"/>
+    /// (e.g. DIMENSION_MISMATCH) and its metadata; every violation is still listed.
+    /// </summary>
+    public MoatValidationException(IReadOnlyList<FieldViolation> violations, ErrorReason reason, IReadOnlyDictionary<string, string>? metadata)
+        : base(StatusCode.InvalidArgument, reason, Describe(violations), metadata)
     {
         Violations = violations;
     }

@@ -70,5 +70,5 @@ internal static class ExportCursorCodec
     }
 
     private static MoatValidationException Invalid(string description) =>
-        new([new FieldViolation("cursor", description)], ErrorReason.CursorInvalid);
+        new([new FieldViolation("cursor", description)], ErrorReason.CursorInvalid, null);
 }

@@ -28,6 +28,6 @@ internal sealed class Violations
         }
 
         var reason = _reasons.Count == 1 ? _reasons.First() : ErrorReason.InvalidArgument;
-        throw new MoatValidationException(_items, reason);
+        throw new MoatValidationException(_items, reason, null);
     }
 }
