@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moat.Indexer.Configuration;
+using Moat.Indexer.Manifests;
+using Moat.Internal.V1;
+using Moat.Storage;
+using Moat.Storage.ObjectStore;
+using Moat.Wal;
+
+namespace Moat.Indexer.Collection;
+
+/// <summary>
+/// Garbage collection of one namespace (docs/indexer.md), driven by a <see cref="TimeProvider"/>
+/// against the store's LastModified times. A manifest is <em>protected</em> while it is the latest
+/// or was superseded less than <see cref="IndexerOptions.ReaderGrace"/> ago (a reader that loaded it
+/// may still be reading). Then:
+/// <list type="bullet">
+/// <item>a segment is deleted when no protected manifest names it and it was written more than the
+/// grace ago (so a segment an indexer is about to publish is never taken);</item>
+/// <item>a WAL entry is deleted when its sequence is at or below the lowest watermark of the protected
+/// manifests, it was written more than <see cref="IndexerOptions.WalRetention"/> ago, and it is not
+/// the newest entry (writers find the next sequence after the newest one);</item>
+/// <item>a manifest is deleted when it is not protected and not among the newest
+/// <see cref="IndexerOptions.KeepManifests"/>; oldest first, so versions stay a suffix of the chain.</item>
+/// </list>
+/// </summary>
+public sealed class NamespaceCollector
+{
+    private readonly IObjectStore _store;
+    private readonly ManifestStore _manifests;
+    private readonly IndexerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public NamespaceCollector(IObjectStore store, ManifestStore manifests, IndexerOptions options, TimeProvider? timeProvider = null, ILogger<NamespaceCollector>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(manifests);
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        _store = store;
+        _manifests = manifests;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>One GC pass over the namespace (at most <see cref="IndexerOptions.MaxDeletesPerPass"/> deletes).</summary>
+    public async Task<CollectionResult> CollectAsync(string namespaceId, CancellationToken cancellationToken)
+    {
+        ManifestStore.CheckNamespace(namespaceId);
+        var now = _time.GetUtcNow();
+        var graceStart = now - _options.ReaderGrace;
+        var budget = _options.MaxDeletesPerPass;
+
+        var listed = await _manifests.ListAsync(namespaceId, cancellationToken).ConfigureAwait(false);
+        var protectedVersions = new List<StoredManifest>();
+        for (var i = 0; i < listed.Count; i++)
+        {
+            // Superseded when its successor was written; the latest is never superseded.
+            if (i == listed.Count - 1 || listed[i + 1].LastModified > graceStart)
+            {
+                protectedVersions.Add(listed[i]);
+            }
+        }
+
+        var referenced = new HashSet<string>(StringComparer.Ordinal);
+        var walBound = long.MaxValue;
+        foreach (var stored in protectedVersions)
+        {
+            var manifest = await _manifests.ReadAsync(namespaceId, stored.Version, KeyPurpose.Gc, cancellationToken).ConfigureAwait(false);
+            if (manifest is null)
+            {
+                // Collected by another GC since the list: it was not protected there; a newer one is.
+                continue;
+            }
+
+            walBound = Math.Min(walBound, (long)manifest.WalWatermark);
+            foreach (var segment in manifest.Segments)
+            {
+                referenced.Add(segment.SegmentId);
+            }
+        }
+
+        if (walBound == long.MaxValue)
+        {
+            walBound = 0; // no manifest: nothing is folded
+        }
+
+        var segments = await DeleteSegmentsAsync(namespaceId, referenced, graceStart, budget, cancellationToken).ConfigureAwait(false);
+        budget -= segments;
+        var wal = await DeleteWalAsync(namespaceId, walBound, now - _options.WalRetention, budget, cancellationToken).ConfigureAwait(false);
+        budget -= wal;
+        var manifests = 0;
+        var protectedSet = protectedVersions.Select(p => p.Version).ToHashSet();
+        for (var i = 0; i < listed.Count - _options.KeepManifests && budget > 0; i++)
+        {
+            if (protectedSet.Contains(listed[i].Version))
+            {
+                break; // oldest first: the versions left stay one contiguous suffix of the chain
+            }
+
+            await _manifests.DeleteAsync(namespaceId, listed[i].Version, cancellationToken).ConfigureAwait(false);
+            manifests++;
+            budget--;
+        }
+
+        var result = new CollectionResult(wal, segments, manifests);
+        if (result.Total > 0)
+        {
+            IndexerLog.Collected(_logger, namespaceId, wal, segments, manifests);
+        }
+
+        return result;
+    }
+
+    private async Task<int> DeleteSegmentsAsync(string namespaceId, HashSet<string> referenced, DateTimeOffset writtenBefore, int budget, CancellationToken cancellationToken)
+    {
+        var prefix = StoragePaths.NamespaceRoot(namespaceId) + "seg/";
+        var doomed = new List<string>();
+        await foreach (var item in _store.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
+        {
+            var id = item.Key[prefix.Length..];
+            if (!referenced.Contains(id) && item.LastModified < writtenBefore && doomed.Count < budget)
+            {
+                doomed.Add(item.Key);
+            }
+        }
+
+        foreach (var key in doomed)
+        {
+            await DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return doomed.Count;
+    }
+
+    private async Task<int> DeleteWalAsync(string namespaceId, long bound, DateTimeOffset writtenBefore, int budget, CancellationToken cancellationToken)
+    {
+        if (bound <= 0 || budget <= 0)
+        {
+            return 0;
+        }
+
+        var prefix = WalPaths.Prefix(namespaceId);
+        var candidates = new List<string>();
+        long newest = 0;
+        await foreach (var item in _store.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (!WalPaths.TryParseSequence(item.Key, prefix, out var sequence))
+            {
+                continue;
+            }
+
+            newest = Math.Max(newest, sequence);
+            if (sequence <= bound && item.LastModified < writtenBefore)
+            {
+                candidates.Add(item.Key);
+            }
+        }
+
+        // Never the newest entry: a writer that starts finds the next sequence after it.
+        var newestKey = StoragePaths.WalEntry(namespaceId, newest);
+        var doomed = candidates.Where(k => k != newestKey).Take(budget).ToList();
+        foreach (var key in doomed)
+        {
+            await DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return doomed.Count;
+    }
+
+    private async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StoreCallTimeout);
+        await _store.DeleteAsync(key, null, timeout.Token).ConfigureAwait(false);
+    }
+}

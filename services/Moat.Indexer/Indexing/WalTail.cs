@@ -1,0 +1,74 @@
+using Moat.Internal.V1;
+using Moat.Storage.ObjectStore;
+using Moat.Wal;
+
+namespace Moat.Indexer.Indexing;
+
+/// <summary>A contiguous run of WAL entries after a sequence.</summary>
+/// <param name="Entries">Entries after + 1, after + 2, ... in order.</param>
+/// <param name="MoreRemaining">True when a bound stopped the run before the end of the WAL.</param>
+/// <param name="GapAfter">When the WAL skips a sequence, the last sequence before the gap; else null.</param>
+public sealed record WalRun(IReadOnlyList<WalEntry> Entries, bool MoreRemaining, long? GapAfter)
+{
+    /// <summary>The last sequence of the run, or <paramref name="after"/> when it is empty.</summary>
+    public long LastSequence(long after) => Entries.Count == 0 ? after : (long)Entries[^1].Sequence;
+}
+
+/// <summary>
+/// Reads the WAL past a watermark as a dense run: sequence after + 1, after + 2, ... and stops at the
+/// first missing sequence (the WAL is dense; a gap means something is wrong, and folding past it would
+/// skip an entry forever), or at the bounds.
+/// </summary>
+internal static class WalTail
+{
+    public static async Task<WalRun> ReadAsync(IObjectStore store, WalReader reader, string namespaceId, long after, int maxEntries, long maxBytes, CancellationToken cancellationToken)
+    {
+        var prefix = WalPaths.Prefix(namespaceId);
+        var startAfter = after > 0 ? Moat.Storage.StoragePaths.WalEntry(namespaceId, after) : null;
+        var sequences = new List<long>();
+        var bytes = 0L;
+        var more = false;
+        long? gapAfter = null;
+        await foreach (var item in store.ListAsync(prefix, startAfter, cancellationToken).ConfigureAwait(false))
+        {
+            if (!WalPaths.TryParseSequence(item.Key, prefix, out var sequence))
+            {
+                continue;
+            }
+
+            var expected = after + sequences.Count + 1;
+            if (sequence != expected)
+            {
+                gapAfter = expected - 1;
+                break;
+            }
+
+            if (sequences.Count >= maxEntries || (sequences.Count > 0 && bytes + item.Length > maxBytes))
+            {
+                more = true;
+                break;
+            }
+
+            sequences.Add(sequence);
+            bytes += item.Length;
+        }
+
+        var entries = new List<WalEntry>(sequences.Count);
+        foreach (var sequence in sequences)
+        {
+            var entry = await reader.ReadEntryAsync(namespaceId, sequence, cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                // Removed since it was listed: only folded entries are collected, so a reader that
+                // sees this is behind a newer manifest. Stop here; the caller re-plans.
+                gapAfter = sequence - 1;
+                more = false;
+                break;
+            }
+
+            entries.Add(entry);
+        }
+
+        return new WalRun(entries, more, gapAfter);
+    }
+}

@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Moat.Indexer.Configuration;
+using Moat.Indexer.Keys;
+using Moat.Indexer.Store;
+using Moat.Internal.V1;
+using Moat.Segments.Manifests;
+using Moat.Storage;
+using Moat.Storage.ObjectStore;
+using Moat.Storage.Sealing;
+
+namespace Moat.Indexer.Manifests;
+
+/// <summary>
+/// A namespace's manifests on the object store (docs/indexer.md): find the latest, read and unseal
+/// one, publish the next create-if-absent. Versions are dense and write-once; the latest is found by
+/// listing only after the highest version this process has seen, so steady state lists one page.
+/// </summary>
+public sealed class ManifestStore
+{
+    private const int MaxLatestAttempts = 4;
+
+    private readonly IObjectStore _store;
+    private readonly IServiceKeySource _keys;
+    private readonly IndexerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, long> _known = new(StringComparer.Ordinal);
+
+    public ManifestStore(IObjectStore store, IServiceKeySource keys, IndexerOptions options, TimeProvider? timeProvider = null, ILogger<ManifestStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(options);
+        options.ThrowIfInvalid();
+        _store = store;
+        _keys = keys;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The highest manifest version of the namespace, or 0 when it has none.</summary>
+    public async Task<long> GetLatestVersionAsync(string namespaceId, CancellationToken cancellationToken)
+    {
+        CheckNamespace(namespaceId);
+        var prefix = ManifestPaths.Prefix(namespaceId);
+        var known = _known.GetValueOrDefault(namespaceId);
+        var startAfter = known > 0 ? StoragePaths.Manifest(namespaceId, known) : null;
+        var latest = known;
+        await foreach (var item in _store.ListAsync(prefix, startAfter, cancellationToken).ConfigureAwait(false))
+        {
+            if (ManifestPaths.TryParseVersion(item.Key, prefix, out var version) && version > latest)
+            {
+                latest = version;
+            }
+        }
+
+        Remember(namespaceId, latest);
+        return latest;
+    }
+
+    /// <summary>The namespace's latest manifest, or null when it has none (nothing indexed yet).</summary>
+    public async Task<Manifest?> GetLatestAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var version = await GetLatestVersionAsync(namespaceId, cancellationToken).ConfigureAwait(false);
+            if (version == 0)
+            {
+                return null;
+            }
+
+            var manifest = await ReadAsync(namespaceId, version, purpose, cancellationToken).ConfigureAwait(false);
+            if (manifest is not null)
+            {
+                return manifest;
+            }
+
+            // Only a superseded manifest is ever collected, so a newer one exists: list from scratch.
+            _known.TryRemove(namespaceId, out _);
+            if (attempt >= MaxLatestAttempts)
+            {
+                throw new ManifestCorruptException($"Manifest {version} of namespace {namespaceId} was listed as the latest but is absent ({attempt} attempts).");
+            }
+        }
+    }
+
+    /// <summary>Manifest <paramref name="version"/>, or null when it is absent. Checks that it names its namespace, version and predecessor.</summary>
+    public async Task<Manifest?> ReadAsync(string namespaceId, long version, KeyPurpose purpose, CancellationToken cancellationToken)
+    {
+        CheckNamespace(namespaceId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
+        var key = StoragePaths.Manifest(namespaceId, version);
+        StoredObject? stored;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(_options.StoreCallTimeout);
+            stored = await _store.GetAsync(key, null, timeout.Token).ConfigureAwait(false);
+        }
+
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var plaintext = await SealedObjectReader.UnsealAsync(stored.Data, key, _keys.DataKeys(namespaceId, purpose), cancellationToken).ConfigureAwait(false);
+        var manifest = ManifestCodec.Decode(plaintext);
+        if (manifest.NamespaceId != namespaceId || manifest.Version != (ulong)version || manifest.PreviousVersion != (ulong)version - 1)
+        {
+            throw new ManifestCorruptException($"The manifest object '{key}' holds manifest {manifest.Version} (previous {manifest.PreviousVersion}) of namespace '{manifest.NamespaceId}'.");
+        }
+
+        Remember(namespaceId, version);
+        return manifest;
+    }
+
+    /// <summary>Every manifest version present, oldest first (for GC; the list, not the contents).</summary>
+    public async Task<IReadOnlyList<StoredManifest>> ListAsync(string namespaceId, CancellationToken cancellationToken)
+    {
+        CheckNamespace(namespaceId);
+        var prefix = ManifestPaths.Prefix(namespaceId);
+        var all = new List<StoredManifest>();
+        await foreach (var item in _store.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (ManifestPaths.TryParseVersion(item.Key, prefix, out var version))
+            {
+                all.Add(new StoredManifest(version, item.Key, item.LastModified));
+            }
+        }
+
+        if (all.Count > 0)
+        {
+            Remember(namespaceId, all[^1].Version);
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="manifest"/> at its version, create-if-absent, sealed with the
+    /// namespace's current DEK. A lost answer is resolved by reading the version back, never by a
+    /// blind retry. Throws <see cref="ManifestPublishException"/> when the outcome stays unknown.
+    /// </summary>
+    public async Task<ManifestPublishOutcome> PublishAsync(Manifest manifest, KeyPurpose purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        CheckNamespace(manifest.NamespaceId);
+        if (manifest.Version == 0 || manifest.PreviousVersion != manifest.Version - 1)
+        {
+            throw new ArgumentException($"A manifest's previous_version must be its version - 1 (version {manifest.Version}, previous {manifest.PreviousVersion}).", nameof(manifest));
+        }
+
+        var namespaceId = manifest.NamespaceId;
+        var version = (long)manifest.Version;
+        var key = StoragePaths.Manifest(namespaceId, version);
+        var (keyringVersion, dekId, dataKey) = await _keys.GetCurrentAsync(namespaceId, purpose, cancellationToken).ConfigureAwait(false);
+        var plaintext = ManifestCodec.Encode(manifest);
+        byte[] sealedManifest;
+        try
+        {
+            sealedManifest = SealedObjectWriter.Seal(plaintext, key, keyringVersion, dekId, dataKey.Span);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
+        CreateOutcome outcome;
+        try
+        {
+            outcome = await CreateIfAbsent.PutAsync(_store, key, sealedManifest, _options.StoreCallTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CreateOutcomeUnknownException e)
+        {
+            _known.TryRemove(namespaceId, out _);
+            throw new ManifestPublishException(namespaceId, version, e.MayHaveBeenCreated, e);
+        }
+
+        Remember(namespaceId, version);
+        if (outcome == CreateOutcome.Taken)
+        {
+            IndexerLog.ManifestRaceLost(_logger, namespaceId, version);
+            return ManifestPublishOutcome.LostRace;
+        }
+
+        IndexerLog.ManifestPublished(_logger, namespaceId, version, (long)manifest.WalWatermark, manifest.Segments.Count);
+        return ManifestPublishOutcome.Published;
+    }
+
+    /// <summary>Deletes manifest <paramref name="version"/> (GC only; idempotent).</summary>
+    public async Task DeleteAsync(string namespaceId, long version, CancellationToken cancellationToken)
+    {
+        CheckNamespace(namespaceId);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StoreCallTimeout);
+        await _store.DeleteAsync(StoragePaths.Manifest(namespaceId, version), null, timeout.Token).ConfigureAwait(false);
+    }
+
+    internal static void CheckNamespace(string namespaceId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(namespaceId);
+        if (namespaceId.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A namespace id is one path segment; it must not contain '/'.", nameof(namespaceId));
+        }
+    }
+
+    private void Remember(string namespaceId, long version)
+    {
+        if (version > 0)
+        {
+            _known.AddOrUpdate(namespaceId, version, (_, old) => Math.Max(old, version));
+        }
+    }
+}
