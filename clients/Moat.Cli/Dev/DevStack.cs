@@ -208,6 +208,12 @@ public sealed class DevStack
             yield return $"--Moat:Keys:DataStoreDir={RegionStoreDir}";
         }
 
+        if (service == MoatServices.Query)
+        {
+            yield return $"--Moat:Query:DataStoreDir={RegionStoreDir}";
+            yield return $"--Moat:Query:DiskCacheDir={Path.Combine(_layout.DataDir, service, "segment-cache")}";
+        }
+
         if (service == MoatServices.Gateway)
         {
             yield return $"--Moat:Audit:StoreDir={RegionStoreDir}";
