@@ -30,6 +30,9 @@ public sealed class DevStackFixture : IAsyncLifetime
     /// <summary>The gateway's API key cache TTL in this stack: short, so expiry and outage tests are quick.</summary>
     public TimeSpan AuthCacheTtl { get; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The write and query services' key cache TTL in this stack: short, so a disabled key is seen quickly.</summary>
+    public TimeSpan KeyCacheTtl { get; } = TimeSpan.FromSeconds(4);
+
     public string GatewayEndpoint => $"https://127.0.0.1:{BasePort}";
 
     /// <summary>The internal mTLS port of each service, as the dev stack lays them out.</summary>
@@ -60,6 +63,7 @@ public sealed class DevStackFixture : IAsyncLifetime
         info.Environment["MOAT_HOME"] = Repo.Root;
         // Children inherit the environment: the gateway reads its cache TTL from it.
         info.Environment["Moat__Gateway__Auth__CacheTtl"] = AuthCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Moat__KeyCache__Ttl"] = KeyCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         _cli = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         _cli.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

@@ -138,6 +138,7 @@ internal sealed partial class SnapshotCache
     private async Task<NamespaceView> LoadAsync(ReadContext read, CallerKeySource keys, NamespaceView? previous, ReadStats stats, CancellationToken cancellationToken)
     {
         var loadStarted = _time.GetTimestamp();
+        stats.FirstLoad = previous is null;
         var manifests = new ManifestStore(_store, keys, _readerOptions, _time);
         var segments = new SegmentObjects(_store, keys, _readerOptions, _time);
         var loader = new NamespaceSnapshotLoader(_store, keys, manifests, segments);

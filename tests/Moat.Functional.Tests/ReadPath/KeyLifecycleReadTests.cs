@@ -1,0 +1,84 @@
+using Grpc.Core;
+using Moat.Hosting.Errors;
+using Moat.V1;
+
+namespace Moat.Functional.Tests.ReadPath;
+
+/// <summary>
+/// A customer key disabled while its namespace is hot in every cache: queries, writes and an open
+/// Export stream fail with KEY_DISABLED within the key-cache TTL, nothing is served from a cache;
+/// enabled again, everything works.
+/// </summary>
+[Collection(DevStackCollection.Name)]
+public sealed class KeyLifecycleReadTests : IDisposable
+{
+    private readonly DevStackFixture _stack;
+    private readonly ReadPathClient _client;
+
+    public KeyLifecycleReadTests(DevStackFixture stack)
+    {
+        _stack = stack;
+        _client = new ReadPathClient(stack);
+    }
+
+    [Fact]
+    public async Task Disabling_the_key_stops_queries_writes_and_an_open_export_within_the_ttl()
+    {
+        var key = await _client.Keys.CreateKeyAsync(new CreateKeyRequest { DisplayName = "read-path test" }, _client.Key, ReadPathClient.Deadline);
+        const string name = "rp-keyed";
+        await _client.CreateAsync(name, ReadPathClient.Config(key.Id));
+        await _client.UpsertAsync(name, Enumerable.Range(1, 100).Select(i => ReadPathClient.Doc((ulong)i, ReadPathClient.Vector((ulong)i), $"t{i}", i, "k")));
+        var spec = new QuerySpec { RankBy = new RankBy { Vector = new VectorRank { Column = "emb", Vector = QueryThroughGatewayTests.Vec(ReadPathClient.Vector(5)) } } };
+        Assert.Equal(5UL, (await _client.QueryAsync(name, spec)).Result.Rows[0].Document.Id.U64); // every cache warm now
+        Assert.Equal(5UL, (await _client.QueryAsync(name, spec, Consistency.Eventual)).Result.Rows[0].Document.Id.U64);
+
+        using var export = _client.Query.Export(new ExportRequest { Namespace = name, PageSize = 10 }, _client.Key, DateTime.UtcNow.AddMinutes(2));
+        Assert.True(await export.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(10, export.ResponseStream.Current.Documents.Count);
+
+        await _client.Keys.DisableKeyAsync(new DisableKeyRequest { KeyId = key.Id }, _client.Key, ReadPathClient.Deadline);
+        var disabledAt = DateTime.UtcNow;
+        var bound = disabledAt + _stack.KeyCacheTtl + TimeSpan.FromSeconds(3);
+
+        var queryError = await FailsWithinAsync(() => _client.QueryAsync(name, spec, Consistency.Eventual), bound);
+        Assert.Equal("KEY_DISABLED", RpcErrors.ReasonOf(queryError));
+        var writeError = await FailsWithinAsync(() => _client.UpsertAsync(name, [ReadPathClient.Doc(1000, ReadPathClient.Vector(1000), "after", 0, "k")]), bound);
+        Assert.Equal("KEY_DISABLED", RpcErrors.ReasonOf(writeError));
+        var streamError = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await export.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                if (export.ResponseStream.Current.Done)
+                {
+                    break;
+                }
+            }
+        });
+        Assert.Equal("KEY_DISABLED", RpcErrors.ReasonOf(streamError));
+        Assert.True(DateTime.UtcNow < bound.AddSeconds(5));
+
+        await _client.Keys.EnableKeyAsync(new EnableKeyRequest { KeyId = key.Id }, _client.Key, ReadPathClient.Deadline);
+        Assert.Equal(5UL, (await _client.QueryAsync(name, spec)).Result.Rows[0].Document.Id.U64);
+        await _client.UpsertAsync(name, [ReadPathClient.Doc(1000, ReadPathClient.Vector(1000), "after", 0, "k")]);
+    }
+
+    private static async Task<RpcException> FailsWithinAsync(Func<Task> call, DateTime bound)
+    {
+        while (true)
+        {
+            try
+            {
+                await call();
+            }
+            catch (RpcException e)
+            {
+                return e;
+            }
+
+            Assert.True(DateTime.UtcNow < bound, "still served after the key-cache TTL");
+            await Task.Delay(250);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}
