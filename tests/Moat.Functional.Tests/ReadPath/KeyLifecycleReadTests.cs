@@ -27,14 +27,21 @@ public sealed class KeyLifecycleReadTests : IDisposable
         var key = await _client.Keys.CreateKeyAsync(new CreateKeyRequest { DisplayName = "read-path test" }, _client.Key, ReadPathClient.Deadline);
         const string name = "rp-keyed";
         await _client.CreateAsync(name, ReadPathClient.Config(key.Id));
-        await _client.UpsertAsync(name, Enumerable.Range(1, 100).Select(i => ReadPathClient.Doc((ulong)i, ReadPathClient.Vector((ulong)i), $"t{i}", i, "k")));
+        // Enough bytes that the open export cannot be buffered whole by HTTP/2 flow control: its server
+        // must still be producing pages when the key is disabled.
+        var padding = new string('p', 300);
+        for (var start = 1; start <= 20_000; start += 2000)
+        {
+            await _client.UpsertAsync(name, Enumerable.Range(start, 2000).Select(i => ReadPathClient.Doc((ulong)i, ReadPathClient.Vector((ulong)i), $"t{i} {padding}", i, "k")));
+        }
+
         var spec = new QuerySpec { RankBy = new RankBy { Vector = new VectorRank { Column = "emb", Vector = QueryThroughGatewayTests.Vec(ReadPathClient.Vector(5)) } } };
         Assert.Equal(5UL, (await _client.QueryAsync(name, spec)).Result.Rows[0].Document.Id.U64); // every cache warm now
         Assert.Equal(5UL, (await _client.QueryAsync(name, spec, Consistency.Eventual)).Result.Rows[0].Document.Id.U64);
 
-        using var export = _client.Query.Export(new ExportRequest { Namespace = name, PageSize = 10 }, _client.Key, DateTime.UtcNow.AddMinutes(2));
+        using var export = _client.Query.Export(new ExportRequest { Namespace = name, PageSize = 100 }, _client.Key, DateTime.UtcNow.AddMinutes(2));
         Assert.True(await export.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(10, export.ResponseStream.Current.Documents.Count);
+        Assert.Equal(100, export.ResponseStream.Current.Documents.Count);
 
         await _client.Keys.DisableKeyAsync(new DisableKeyRequest { KeyId = key.Id }, _client.Key, ReadPathClient.Deadline);
         var disabledAt = DateTime.UtcNow;
