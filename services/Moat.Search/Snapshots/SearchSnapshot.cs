@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Moat.Search;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace Moat.Search;
 public sealed partial class SearchSnapshot
 {
     private readonly RowBitmap[] live;
+    private readonly ConcurrentDictionary<string, TextStatistics> textStatistics = new(StringComparer.Ordinal);
 
     /// <param name="segmentsOldestFirst">Stored segments, oldest first.</param>
     /// <param name="tail">The WAL tail (newest), or null.</param>
@@ -33,6 +36,9 @@ public sealed partial class SearchSnapshot
 
     /// <summary>Live rows of segment <paramref name="segment"/> (do not modify or dispose).</summary>
     public RowBitmap Live(int segment) => live[segment];
+
+    /// <summary>BM25 statistics of a full-text attribute over the live rows, computed once.</summary>
+    internal TextStatistics TextStatistics(string attribute) => textStatistics.GetOrAdd(attribute, a => global::Moat.Search.TextStatistics.Compute(this, a));
 
     /// <summary>Runs one query.</summary>
     public SearchResult Search(SearchQuery query, CancellationToken cancellationToken = default)

@@ -19,6 +19,12 @@ public interface IVectorIndex
     int Count { get; }
 
     /// <summary>
+    /// Distance computations (in rows) an unfiltered search of k costs: below it, an exact scan of
+    /// the accepted rows is cheaper and exact.
+    /// </summary>
+    int EstimatedCost(int k, AnnOptions options);
+
+    /// <summary>
     /// Up to <c>results.Length</c> nearest rows among those set in <paramref name="accept"/> (null =
     /// every row), ascending distance; returns how many were written. <paramref name="acceptCount"/>
     /// is the number of rows set in <paramref name="accept"/> (the row count when null).
