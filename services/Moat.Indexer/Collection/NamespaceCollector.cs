@@ -11,9 +11,9 @@ namespace Moat.Indexer.Collection;
 
 /// <summary>
 /// Garbage collection of one namespace (docs/indexer.md), driven by a <see cref="TimeProvider"/>
-/// against the store's LastModified times. A manifest is <em>protected</em> while it is the latest
-/// or was superseded less than <see cref="IndexerOptions.ReaderGrace"/> ago (a reader that loaded it
-/// may still be reading). Then:
+/// against the store's LastModified times (and a manifest's own created_at, whichever is later). A
+/// manifest is <em>protected</em> while it is the latest or was superseded less than
+/// <see cref="IndexerOptions.ReaderGrace"/> ago (a reader that loaded it may still be reading). Then:
 /// <list type="bullet">
 /// <item>a segment is deleted when no protected manifest names it and it was written more than the
 /// grace ago (so a segment an indexer is about to publish is never taken);</item>
@@ -54,32 +54,37 @@ public sealed class NamespaceCollector
         var budget = _options.MaxDeletesPerPass;
 
         var listed = await _manifests.ListAsync(namespaceId, cancellationToken).ConfigureAwait(false);
-        var protectedVersions = new List<StoredManifest>();
-        for (var i = 0; i < listed.Count; i++)
-        {
-            // Superseded when its successor was written; the latest is never superseded.
-            if (i == listed.Count - 1 || listed[i + 1].LastModified > graceStart)
-            {
-                protectedVersions.Add(listed[i]);
-            }
-        }
 
+        // Newest first: the latest is protected; an older one while its successor is younger than
+        // the grace. Successors of older manifests are older still, so the first unprotected one ends it.
+        var protectedVersions = new HashSet<long>();
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         var walBound = long.MaxValue;
-        foreach (var stored in protectedVersions)
+        DateTimeOffset? successorWritten = null;
+        for (var i = listed.Count - 1; i >= 0; i--)
         {
-            var manifest = await _manifests.ReadAsync(namespaceId, stored.Version, KeyPurpose.Gc, cancellationToken).ConfigureAwait(false);
-            if (manifest is null)
+            if (successorWritten is { } superseded && superseded <= graceStart)
             {
-                // Collected by another GC since the list: it was not protected there; a newer one is.
-                continue;
+                break;
             }
 
+            var manifest = await _manifests.ReadAsync(namespaceId, listed[i].Version, KeyPurpose.Gc, cancellationToken).ConfigureAwait(false);
+            if (manifest is null)
+            {
+                break; // collected by another GC since the list: so is everything older
+            }
+
+            protectedVersions.Add(listed[i].Version);
             walBound = Math.Min(walBound, (long)manifest.WalWatermark);
             foreach (var segment in manifest.Segments)
             {
                 referenced.Add(segment.SegmentId);
             }
+
+            // When this one was written superseded the next older: the later of the store's stamp and
+            // the writer's, so neither clock running behind shortens a reader's grace.
+            var created = manifest.CreatedAt?.ToDateTimeOffset() ?? listed[i].LastModified;
+            successorWritten = created > listed[i].LastModified ? created : listed[i].LastModified;
         }
 
         if (walBound == long.MaxValue)
@@ -92,10 +97,9 @@ public sealed class NamespaceCollector
         var wal = await DeleteWalAsync(namespaceId, walBound, now - _options.WalRetention, budget, cancellationToken).ConfigureAwait(false);
         budget -= wal;
         var manifests = 0;
-        var protectedSet = protectedVersions.Select(p => p.Version).ToHashSet();
         for (var i = 0; i < listed.Count - _options.KeepManifests && budget > 0; i++)
         {
-            if (protectedSet.Contains(listed[i].Version))
+            if (protectedVersions.Contains(listed[i].Version))
             {
                 break; // oldest first: the versions left stay one contiguous suffix of the chain
             }
