@@ -1,4 +1,5 @@
 using Moat.Indexer.Indexing;
+using Moat.Indexer.Keys;
 using Moat.Indexer.Manifests;
 using Moat.Internal.V1;
 using Moat.Wal;

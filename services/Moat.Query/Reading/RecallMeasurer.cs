@@ -56,7 +56,7 @@ internal sealed class RecallMeasurer(QueryHandler queries, TimeProvider time)
         var filter = request.Filter is { } given ? QueryMapper.ToEngine(given, schema) : null;
         var vectors = request.Queries.Count > 0
             ? request.Queries.Select(QueryMapper.VectorValues).ToList()
-            : Sample(view.Engine, request.Column, (int)(request.SampleCount == 0 ? 20 : request.SampleCount), (int)view.Version, cancellationToken);
+            : Sample(view.Engine, request.Column, (int)(request.SampleCount == 0 ? 20 : request.SampleCount), (int)(view.Version % int.MaxValue), cancellationToken);
 
         var response = new MeasureRecallResponse();
         double sum = 0;
@@ -83,9 +83,11 @@ internal sealed class RecallMeasurer(QueryHandler queries, TimeProvider time)
             throw new MoatException(Grpc.Core.StatusCode.FailedPrecondition, ErrorReason.InvalidArgument, "the namespace has no documents to sample queries from; give queries");
         }
 
-        // Sample ids uniformly from an id-ordered pass, then fetch their vectors.
+        // Evenly spaced over the id order: deterministic for a namespace version, spread over the whole id space.
         var all = engine.Search(new SearchQuery { TopK = SearchQuery.MaxTopK, Projection = new Moat.Search.Projection { ExcludeAllAttributes = true, IncludeVectors = [column] } }, cancellationToken);
-        var random = new Random(seed);
-        return all.Hits.Where(h => h.Vectors.ContainsKey(column)).OrderBy(_ => random.Next()).Take(count).Select(h => h.Vectors[column]).ToList();
+        var withVector = all.Hits.Where(h => h.Vectors.ContainsKey(column)).ToList();
+        var stride = Math.Max(1, withVector.Count / Math.Max(1, count));
+        var offset = withVector.Count == 0 ? 0 : seed % stride;
+        return withVector.Where((_, i) => i % stride == offset).Take(count).Select(h => h.Vectors[column]).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Moat.Hosting.Configuration;
+using Moat.Hosting.Tls;
 using Moat.Keys.Client;
 using Moat.Query.Export;
 using Moat.Query.Reading;
