@@ -56,7 +56,7 @@ internal sealed class IndexerInstance
         Indexer = new NamespaceIndexer(store, keys, new FixedSchema(), Manifests, Segments, options, timeProvider: time);
         Compactor = new NamespaceCompactor(new FixedSchema(), Manifests, Segments, options, timeProvider: time);
         Collector = new NamespaceCollector(store, Manifests, options, time);
-        Loader = new NamespaceSnapshotLoader(store, keys, Manifests, Segments);
+        Loader = new NamespaceSnapshotLoader(store, keys, Manifests, Segments, options);
     }
 
     public IObjectStore Store { get; }
@@ -186,5 +186,30 @@ internal static class IndexerKit
         }
 
         return chain;
+    }
+
+    /// <summary>
+    /// "A true state or nothing": every manifest of the chain, read whole (its segments merged), holds
+    /// exactly the state of the WAL up to its watermark.
+    /// </summary>
+    public static async Task AssertEveryManifestTrueAsync(IObjectStore store, FixedKeys keys, IReadOnlyList<Manifest> chain, IReadOnlyList<WalEntry> wal, string nsid = Nsid)
+    {
+        var segments = new SegmentObjects(store, keys, Options());
+        foreach (var manifest in chain)
+        {
+            var readers = new List<Moat.Segments.Segments.SegmentReader>();
+            foreach (var segment in manifest.Segments)
+            {
+                readers.Add(await segments.ReadAsync(nsid, segment, KeyPurpose.CallerRequest, CancellationToken.None));
+            }
+
+            var state = Moat.Segments.Indexing.SegmentMerge.Merge(readers, dropTombstones: true).Documents.ToDictionary(d => d.Key, d => d.Document);
+            var model = Workload.Model(wal.Where(e => e.Sequence <= manifest.WalWatermark));
+            Assert.True(model.Count == state.Count, $"manifest {manifest.Version}: {state.Count} documents, the WAL up to {manifest.WalWatermark} gives {model.Count}");
+            foreach (var (key, doc) in model)
+            {
+                Assert.True(state.TryGetValue(key, out var actual) && actual.Equals(doc), $"manifest {manifest.Version}: document {key} differs from the WAL up to {manifest.WalWatermark}");
+            }
+        }
     }
 }

@@ -122,7 +122,8 @@ public sealed class NamespaceCollector
     {
         var prefix = StoragePaths.NamespaceRoot(namespaceId) + "seg/";
         var doomed = new List<string>();
-        await foreach (var item in _store.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
+        using var timeout = ListTimeout(cancellationToken);
+        await foreach (var item in _store.ListAsync(prefix, null, timeout.Token).ConfigureAwait(false))
         {
             var id = item.Key[prefix.Length..];
             if (!referenced.Contains(id) && item.LastModified < writtenBefore && doomed.Count < budget)
@@ -149,7 +150,8 @@ public sealed class NamespaceCollector
         var prefix = WalPaths.Prefix(namespaceId);
         var candidates = new List<string>();
         long newest = 0;
-        await foreach (var item in _store.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
+        using var timeout = ListTimeout(cancellationToken);
+        await foreach (var item in _store.ListAsync(prefix, null, timeout.Token).ConfigureAwait(false))
         {
             if (!WalPaths.TryParseSequence(item.Key, prefix, out var sequence))
             {
@@ -172,6 +174,14 @@ public sealed class NamespaceCollector
         }
 
         return doomed.Count;
+    }
+
+    /// <summary>A whole listing of a namespace folder may take longer than one call: ten call limits.</summary>
+    private CancellationTokenSource ListTimeout(CancellationToken cancellationToken)
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StoreCallTimeout * 10);
+        return timeout;
     }
 
     private async Task DeleteAsync(string key, CancellationToken cancellationToken)

@@ -62,7 +62,7 @@ public static class IndexerServiceCollectionExtensions
         services.TryAddSingleton(sp => new SegmentObjects(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IServiceKeySource>(), Options(sp),
             sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new NamespaceSnapshotLoader(sp.GetRequiredService<IObjectStore>(), sp.GetRequiredService<IServiceKeySource>(),
-            sp.GetRequiredService<ManifestStore>(), sp.GetRequiredService<SegmentObjects>()));
+            sp.GetRequiredService<ManifestStore>(), sp.GetRequiredService<SegmentObjects>(), Options(sp)));
         return services;
     }
 

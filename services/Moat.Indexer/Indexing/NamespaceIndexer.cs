@@ -69,7 +69,7 @@ public sealed class NamespaceIndexer
         while (true)
         {
             var watermark = (long)(manifest?.WalWatermark ?? 0);
-            var run = await WalTail.ReadAsync(_store, _wal, namespaceId, watermark, _options.MaxEntriesPerRun, _options.MaxWalBytesPerRun, cancellationToken).ConfigureAwait(false);
+            var run = await WalTail.ReadAsync(_store, _wal, namespaceId, watermark, _options.MaxEntriesPerRun, _options.MaxWalBytesPerRun, _options.StoreCallTimeout, cancellationToken).ConfigureAwait(false);
             if (run.GapAfter is { } gap)
             {
                 IndexerLog.WalGap(_logger, namespaceId, gap);

@@ -21,7 +21,8 @@ public sealed record WalRun(IReadOnlyList<WalEntry> Entries, bool MoreRemaining,
 /// </summary>
 internal static class WalTail
 {
-    public static async Task<WalRun> ReadAsync(IObjectStore store, WalReader reader, string namespaceId, long after, int maxEntries, long maxBytes, CancellationToken cancellationToken)
+    /// <param name="callTimeout">Time limit of the listing and of each entry's read.</param>
+    public static async Task<WalRun> ReadAsync(IObjectStore store, WalReader reader, string namespaceId, long after, int maxEntries, long maxBytes, TimeSpan callTimeout, CancellationToken cancellationToken)
     {
         var prefix = WalPaths.Prefix(namespaceId);
         var startAfter = after > 0 ? Moat.Storage.StoragePaths.WalEntry(namespaceId, after) : null;
@@ -29,34 +30,44 @@ internal static class WalTail
         var bytes = 0L;
         var more = false;
         long? gapAfter = null;
-        await foreach (var item in store.ListAsync(prefix, startAfter, cancellationToken).ConfigureAwait(false))
+        using (var listTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            if (!WalPaths.TryParseSequence(item.Key, prefix, out var sequence))
+            listTimeout.CancelAfter(callTimeout);
+            await foreach (var item in store.ListAsync(prefix, startAfter, listTimeout.Token).ConfigureAwait(false))
             {
-                continue;
-            }
+                if (!WalPaths.TryParseSequence(item.Key, prefix, out var sequence))
+                {
+                    continue;
+                }
 
-            var expected = after + sequences.Count + 1;
-            if (sequence != expected)
-            {
-                gapAfter = expected - 1;
-                break;
-            }
+                var expected = after + sequences.Count + 1;
+                if (sequence != expected)
+                {
+                    gapAfter = expected - 1;
+                    break;
+                }
 
-            if (sequences.Count >= maxEntries || (sequences.Count > 0 && bytes + item.Length > maxBytes))
-            {
-                more = true;
-                break;
-            }
+                if (sequences.Count >= maxEntries || (sequences.Count > 0 && bytes + item.Length > maxBytes))
+                {
+                    more = true;
+                    break;
+                }
 
-            sequences.Add(sequence);
-            bytes += item.Length;
+                sequences.Add(sequence);
+                bytes += item.Length;
+            }
         }
 
         var entries = new List<WalEntry>(sequences.Count);
         foreach (var sequence in sequences)
         {
-            var entry = await reader.ReadEntryAsync(namespaceId, sequence, cancellationToken).ConfigureAwait(false);
+            WalEntry? entry;
+            using (var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                readTimeout.CancelAfter(callTimeout);
+                entry = await reader.ReadEntryAsync(namespaceId, sequence, readTimeout.Token).ConfigureAwait(false);
+            }
+
             if (entry is null)
             {
                 // Removed since it was listed: only folded entries are collected, so a reader that

@@ -50,7 +50,9 @@ public sealed class ManifestStore
         var known = _known.GetValueOrDefault(namespaceId);
         var startAfter = known > 0 ? StoragePaths.Manifest(namespaceId, known) : null;
         var latest = known;
-        await foreach (var item in _store.ListAsync(prefix, startAfter, cancellationToken).ConfigureAwait(false))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StoreCallTimeout);
+        await foreach (var item in _store.ListAsync(prefix, startAfter, timeout.Token).ConfigureAwait(false))
         {
             if (ManifestPaths.TryParseVersion(item.Key, prefix, out var version) && version > latest)
             {
@@ -123,7 +125,9 @@ public sealed class ManifestStore
         CheckNamespace(namespaceId);
         var prefix = ManifestPaths.Prefix(namespaceId);
         var all = new List<StoredManifest>();
-        await foreach (var item in _store.ListAsync(prefix, null, cancellationToken).ConfigureAwait(false))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StoreCallTimeout);
+        await foreach (var item in _store.ListAsync(prefix, null, timeout.Token).ConfigureAwait(false))
         {
             if (ManifestPaths.TryParseVersion(item.Key, prefix, out var version))
             {

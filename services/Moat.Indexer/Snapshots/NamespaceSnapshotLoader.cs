@@ -24,8 +24,9 @@ public sealed partial class NamespaceSnapshotLoader
     private readonly IServiceKeySource _keys;
     private readonly ManifestStore _manifests;
     private readonly SegmentObjects _segments;
+    private readonly TimeSpan _callTimeout;
 
-    public NamespaceSnapshotLoader(IObjectStore store, IServiceKeySource keys, ManifestStore manifests, SegmentObjects segments)
+    public NamespaceSnapshotLoader(IObjectStore store, IServiceKeySource keys, ManifestStore manifests, SegmentObjects segments, IndexerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keys);
@@ -35,6 +36,7 @@ public sealed partial class NamespaceSnapshotLoader
         _keys = keys;
         _manifests = manifests;
         _segments = segments;
+        _callTimeout = (options ?? new IndexerOptions()).StoreCallTimeout;
     }
 
     /// <summary>A fresh snapshot of the namespace, keys asked for with <paramref name="purpose"/> (a reader serving a caller: <see cref="KeyPurpose.CallerRequest"/>).</summary>
@@ -84,7 +86,7 @@ public sealed partial class NamespaceSnapshotLoader
                 readAfter = watermark;
             }
 
-            var run = await WalTail.ReadAsync(_store, wal, namespaceId, readAfter, int.MaxValue, long.MaxValue, cancellationToken).ConfigureAwait(false);
+            var run = await WalTail.ReadAsync(_store, wal, namespaceId, readAfter, int.MaxValue, long.MaxValue, _callTimeout, cancellationToken).ConfigureAwait(false);
             if (run.GapAfter is { } gap)
             {
                 // Entries past the watermark are never collected; a gap means a newer manifest folded
