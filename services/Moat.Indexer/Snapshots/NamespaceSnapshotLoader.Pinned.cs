@@ -35,7 +35,7 @@ public sealed partial class NamespaceSnapshotLoader
         if (walSequence > watermark)
         {
             var wal = new WalReader(_store, _keys.ForPurpose(purpose));
-            var run = await WalTail.ReadAsync(_store, wal, namespaceId, (long)watermark, (int)(walSequence - watermark), long.MaxValue, cancellationToken).ConfigureAwait(false);
+            var run = await WalTail.ReadAsync(_store, wal, namespaceId, (long)watermark, (int)(walSequence - watermark), long.MaxValue, _callTimeout, cancellationToken).ConfigureAwait(false);
             tail.AddRange(run.Entries.Where(e => e.Sequence <= walSequence));
             if (tail.Count != (int)(walSequence - watermark) || run.GapAfter is not null)
             {
