@@ -72,4 +72,33 @@ public class SnapshotTests
         Assert.Equal([g2], new SearchSnapshot([old], tail).Search(new SearchQuery()).Hits.Select(h => h.Id.Uuid));
         Assert.Equal([g1], Snapshot(old).Search(new SearchQuery { Filter = P("id", FilterOp.Eq, FieldValue.String(g1.ToString())) }).Hits.Select(h => h.Id.Uuid));
     }
+
+    [Fact]
+    public void Concurrent_queries_on_one_snapshot_agree_with_sequential_ones()
+    {
+        var snap = Snapshot(FilterTests.Build(filterable: true));
+        SearchQuery[] queries =
+        [
+            new() { Filter = P("n", FilterOp.Gt, FieldValue.Int64(0)) },
+            new() { RankBy = new TextRanking(new Bm25Expr("body", "quick fox")) },
+            new() { RankBy = new OrderRanking("name", true), Filter = P("name", FilterOp.Glob, FieldValue.String("*a*")) },
+            new() { Aggregates = [AggregateSpec.Count("c")], GroupBy = ["flag"] },
+        ];
+        var expected = queries.Select(q => string.Join(",", snap.Search(q).Hits.Select(h => h.Id.U64 + ":" + h.Score))).ToArray();
+        var actual = new string[200];
+        Parallel.For(0, actual.Length, i => actual[i] = string.Join(",", snap.Search(queries[i % queries.Length]).Hits.Select(h => h.Id.U64 + ":" + h.Score)));
+        for (var i = 0; i < actual.Length; i++)
+        {
+            Assert.Equal(expected[i % queries.Length], actual[i]);
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_query_stops()
+    {
+        var snap = Layers();
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => snap.Search(new SearchQuery(), cts.Token));
+    }
 }

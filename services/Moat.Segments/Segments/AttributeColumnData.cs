@@ -37,6 +37,10 @@ public sealed class AttributeColumnData
 
     public ReadOnlySpan<byte> PresenceBitmap => presence.Span;
 
+    internal ReadOnlyMemory<byte> PresenceMemory => presence;
+
+    internal ReadOnlyMemory<byte> ListOffsetsMemory => listOffsets;
+
     /// <summary>Lists: element offsets, rows + 1 of them.</summary>
     public ReadOnlySpan<uint> ListOffsets => MemoryMarshal.Cast<byte, uint>(listOffsets.Span);
 

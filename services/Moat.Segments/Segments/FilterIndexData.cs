@@ -30,6 +30,10 @@ public sealed class FilterIndexData
 
     public int DistinctCount => Values.Count;
 
+    internal ReadOnlyMemory<byte> PostingOffsetsMemory => postingOffsets;
+
+    internal ReadOnlyMemory<byte> PostingsMemory => postings;
+
     /// <summary>Rows holding value <paramref name="valueIndex"/>, ascending.</summary>
     public ReadOnlySpan<uint> Rows(int valueIndex)
     {

@@ -48,6 +48,18 @@ public sealed class InvertedIndexData
 
     public int TermCount => Terms.Count;
 
+    internal ReadOnlyMemory<byte> DocumentLengthsMemory => docLengths;
+
+    internal ReadOnlyMemory<byte> TermPostingStartsMemory => termPostingStarts;
+
+    internal ReadOnlyMemory<byte> PostingRowsMemory => postingRows;
+
+    internal ReadOnlyMemory<byte> PostingFrequenciesMemory => postingFreqs;
+
+    internal ReadOnlyMemory<byte> PositionStartsMemory => positionStarts;
+
+    internal ReadOnlyMemory<byte> PositionsMemory => positions;
+
     /// <summary>Tokens per row.</summary>
     public ReadOnlySpan<uint> DocumentLengths => MemoryMarshal.Cast<byte, uint>(docLengths.Span);
 

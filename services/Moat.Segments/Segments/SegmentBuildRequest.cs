@@ -1,5 +1,5 @@
-using Moat.Segments.Indexing;
 using Moat.Search.Text;
+using Moat.Segments.Indexing;
 using Moat.Segments.Text;
 using Moat.V1;
 

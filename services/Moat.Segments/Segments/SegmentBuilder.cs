@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Google.Protobuf;
 using Moat.Internal.V1;
-using Moat.Segments.Indexing;
 using Moat.Search.Text;
+using Moat.Segments.Indexing;
 using Moat.Segments.Text;
 using Moat.V1;
 

@@ -25,6 +25,15 @@ public readonly struct ValueBlock
 
     public ElementKind Kind { get; }
 
+    /// <summary>Fixed-width elements' bytes (empty for strings): the search adapter views them.</summary>
+    internal ReadOnlyMemory<byte> FixedMemory => fixedData;
+
+    /// <summary>Strings: (count + 1) u32 offsets.</summary>
+    internal ReadOnlyMemory<byte> OffsetsMemory => stringOffsets;
+
+    /// <summary>Strings: the UTF-8 bytes.</summary>
+    internal ReadOnlyMemory<byte> BytesMemory => stringBytes;
+
     public int Count { get; }
 
     /// <summary>Int64 and DateTime (microseconds) elements.</summary>

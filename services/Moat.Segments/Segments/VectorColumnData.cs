@@ -28,6 +28,10 @@ public sealed class VectorColumnData
 
     public int RowCount { get; }
 
+    internal ReadOnlyMemory<byte> PresenceMemory => presence;
+
+    internal ReadOnlyMemory<byte> DataMemory => data;
+
     /// <summary>All rows, row-major (f32 columns).</summary>
     public ReadOnlySpan<float> F32 => ElementType == VectorElementType.F32 ? MemoryMarshal.Cast<byte, float>(data.Span) : throw new InvalidOperationException("Not an f32 column.");
 
