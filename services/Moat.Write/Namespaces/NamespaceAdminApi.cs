@@ -27,7 +27,7 @@ internal sealed class NamespaceAdminApi : NamespaceAdmin.NamespaceAdminBase
     public override Task<InitNamespaceResponse> InitNamespace(InitNamespaceRequest request, ServerCallContext context)
     {
         var (principal, signed) = Caller(context, request.NamespaceName);
-        return _initializer.InitAsync(principal, signed, request, context.CancellationToken);
+        return _initializer.InitAsync(principal, signed, request, "config", context.CancellationToken);
     }
 
     public override async Task<DeleteNamespaceDataResponse> DeleteNamespaceData(DeleteNamespaceDataRequest request, ServerCallContext context)

@@ -39,9 +39,10 @@ internal sealed partial class NamespaceInitializer
         _time = time;
     }
 
-    public async Task<InitNamespaceResponse> InitAsync(PrincipalToken principal, byte[] signedPrincipal, InitNamespaceRequest request, CancellationToken cancellationToken)
+    /// <param name="configField">Where the config sits in the caller's request (field paths of violations).</param>
+    public async Task<InitNamespaceResponse> InitAsync(PrincipalToken principal, byte[] signedPrincipal, InitNamespaceRequest request, string configField, CancellationToken cancellationToken)
     {
-        Validate(request);
+        Validate(request, configField);
         if (principal.Kind != PrincipalKind.ApiKey || principal.Org != request.Org || principal.NamespaceId != request.NamespaceId
             || principal.Role is not (Role.Admin or Role.Write))
         {
@@ -106,7 +107,7 @@ internal sealed partial class NamespaceInitializer
         }
     }
 
-    private static void Validate(InitNamespaceRequest request)
+    private static void Validate(InitNamespaceRequest request, string configField)
     {
         var violations = new List<FieldViolation>();
         if (request.Org.Length == 0)
@@ -124,7 +125,7 @@ internal sealed partial class NamespaceInitializer
             violations.Add(new FieldViolation("namespace_name", "must match [A-Za-z0-9-_.]{1,128}"));
         }
 
-        violations.AddRange(NamespaceConfigRules.Validate(request.Config, "config").Select(v => new FieldViolation(v.Field, v.Description)));
+        violations.AddRange(NamespaceConfigRules.Validate(request.Config, configField).Select(v => new FieldViolation(v.Field, v.Description)));
         if (violations.Count > 0)
         {
             throw new MoatValidationException(violations);

@@ -10,6 +10,7 @@ using Moat.V1;
 using Moat.Wal;
 using Moat.Write.Idempotency;
 using Moat.Write.Keys;
+using Moat.Write.Namespaces;
 
 namespace Moat.Write.Writes;
 
@@ -30,10 +31,13 @@ internal sealed class WriteHandler
     private readonly NamespaceMetaStore _meta;
     private readonly WriteValidator _validator;
     private readonly IdempotencyIndex _idempotency;
+    private readonly NamespaceInitializer _initializer;
     private readonly TimeProvider _time;
 
-    public WriteHandler(GroupCommitQueue queue, WalSealingKeys walKeys, KeyVaultKeySource keys, NamespaceMetaStore meta, WriteValidator validator, IdempotencyIndex idempotency, TimeProvider time)
+    public WriteHandler(GroupCommitQueue queue, WalSealingKeys walKeys, KeyVaultKeySource keys, NamespaceMetaStore meta, WriteValidator validator, IdempotencyIndex idempotency,
+        NamespaceInitializer initializer, TimeProvider time)
     {
+        _initializer = initializer;
         _queue = queue;
         _walKeys = walKeys;
         _keys = keys;
@@ -55,28 +59,43 @@ internal sealed class WriteHandler
 
         // The caller's key first: KeyVault (or the cache it filled) decides, and refuses for a disabled or destroyed key.
         var access = KeyAccess.ForCaller(principal.Org, namespaceId, signedPrincipal);
-        var lease = await _keys.GetCurrentAsync(access, cancellationToken).ConfigureAwait(false);
+        var created = principal.NamespaceCreated;
+        var lease = await CallerKeyAsync(access, cancellationToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            // Reserved but never initialized (a crash between the creation steps): a write with
+            // create_config repairs it; one without finds no namespace.
+            created |= await RepairAsync(principal, signedPrincipal, request, cancellationToken).ConfigureAwait(false);
+            lease = await CallerKeyAsync(access, cancellationToken).ConfigureAwait(false) ?? throw WriteErrors.NamespaceNotFound(request.Namespace);
+        }
+
         var hold = _walKeys.Hold(namespaceId, lease);
         var handedOff = false;
         try
         {
             using var dataKeys = _keys.DataKeys(access);
             var meta = await ReadMetaAsync(namespaceId, dataKeys, cancellationToken).ConfigureAwait(false);
+            if (meta is null)
+            {
+                created |= await RepairAsync(principal, signedPrincipal, request, cancellationToken).ConfigureAwait(false);
+                meta = await ReadMetaAsync(namespaceId, dataKeys, cancellationToken, fresh: true).ConfigureAwait(false);
+            }
+
             if (meta is null || meta.Meta.Org != principal.Org)
             {
                 throw WriteErrors.NamespaceNotFound(request.Namespace);
             }
 
             var keysDone = _time.GetTimestamp();
-            var validated = _validator.Validate(request, meta.Meta.Config, emptyAllowed: principal.NamespaceCreated);
+            var validated = _validator.Validate(request, meta.Meta.Config, emptyAllowed: created);
             if (validated.AddsSchema)
             {
-                (meta, validated) = await ExtendSchemaAsync(meta, validated, request, principal.NamespaceCreated, lease, dataKeys, cancellationToken).ConfigureAwait(false);
+                (meta, validated) = await ExtendSchemaAsync(meta, validated, request, created, lease, dataKeys, cancellationToken).ConfigureAwait(false);
             }
 
             var computeDone = _time.GetTimestamp();
             var response = validated.Response.Clone();
-            response.NamespaceCreated = principal.NamespaceCreated;
+            response.NamespaceCreated = created;
             if (validated.Operations.Count == 0)
             {
                 response.Timing = Timing(started, keysDone, computeDone, computeDone);
@@ -176,6 +195,33 @@ internal sealed class WriteHandler
         {
             hold.Dispose(); // the lease was needed until the commit loop sealed the entry
         }
+    }
+
+    /// <summary>The namespace's current key for this caller, or null when KeyVault knows no key for it (not initialized).</summary>
+    private async Task<SealingKey?> CallerKeyAsync(KeyAccess access, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _keys.GetCurrentAsync(access, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MoatException e) when (e.Reason == ErrorReason.KeyNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs the idempotent initialization for a write that carries create_config; true when this call created meta.</summary>
+    private async Task<bool> RepairAsync(PrincipalToken principal, byte[] signedPrincipal, WriteRequest request, CancellationToken cancellationToken)
+    {
+        if (request.CreateConfig is null)
+        {
+            throw WriteErrors.NamespaceNotFound(request.Namespace);
+        }
+
+        var init = await _initializer.InitAsync(principal, signedPrincipal,
+            new InitNamespaceRequest { Org = principal.Org, NamespaceId = principal.NamespaceId, NamespaceName = request.Namespace, Config = request.CreateConfig },
+            "create_config", cancellationToken).ConfigureAwait(false);
+        return init.Created;
     }
 
     private async Task<NamespaceMetaRecord?> ReadMetaAsync(string namespaceId, IDataKeySource keys, CancellationToken cancellationToken, bool fresh = false)
