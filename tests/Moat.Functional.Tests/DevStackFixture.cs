@@ -77,16 +77,13 @@ public sealed class DevStackFixture : IAsyncLifetime
         info.Environment["MOAT_HOME"] = Repo.Root;
         // Children inherit the environment: the gateway reads its cache TTL from it.
         info.Environment["Moat__Gateway__Auth__CacheTtl"] = AuthCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-<<<<<<< HEAD
         info.Environment["Moat__KeyCache__Ttl"] = KeyCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-=======
         // The write service's limits, small so the limit tests send little (docs/write.md has the defaults).
         foreach (var (name, value) in WriteLimits)
         {
             info.Environment[$"Moat__Write__Limits__{name}"] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
->>>>>>> write
         _cli = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         _cli.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

@@ -30,9 +30,9 @@ public sealed class KeyLifecycleReadTests : IDisposable
         // Enough bytes that the open export cannot be buffered whole by HTTP/2 flow control: its server
         // must still be producing pages when the key is disabled.
         var padding = new string('p', 300);
-        for (var start = 1; start <= 20_000; start += 2000)
+        for (var start = 1; start <= 20_000; start += 1000)
         {
-            await _client.UpsertAsync(name, Enumerable.Range(start, 2000).Select(i => ReadPathClient.Doc((ulong)i, ReadPathClient.Vector((ulong)i), $"t{i} {padding}", i, "k")));
+            await _client.UpsertAsync(name, Enumerable.Range(start, 1000).Select(i => ReadPathClient.Doc((ulong)i, ReadPathClient.Vector((ulong)i), $"t{i} {padding}", i, "k")));
         }
 
         var spec = new QuerySpec { RankBy = new RankBy { Vector = new VectorRank { Column = "emb", Vector = QueryThroughGatewayTests.Vec(ReadPathClient.Vector(5)) } } };
