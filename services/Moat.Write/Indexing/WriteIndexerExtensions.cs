@@ -13,6 +13,8 @@ public static class WriteIndexerExtensions
     {
         var services = builder.Services;
         services.AddSingleton<NamespaceOrgs>();
+        services.AddSingleton<RememberNamespaceOrg>();
+        services.AddGrpc(o => o.Interceptors.Add<RememberNamespaceOrg>());
         services.AddSingleton<IServiceKeySource, IndexerKeySource>();
         services.AddSingleton<INamespaceSchemaSource, MetaSchemaSource>();
         services.AddSingleton<IVectorIndexBuilder, IvfSq8IndexBuilder>();
