@@ -67,7 +67,7 @@ public sealed class ReadPathClient : IDisposable
 
     public static float[] Vector(ulong id, int dims = 8)
     {
-        var random = new Random((int)id);
+        var random = new Moat.Testing.TestRandom(id);
         var v = new float[dims];
         for (var i = 0; i < dims; i++)
         {

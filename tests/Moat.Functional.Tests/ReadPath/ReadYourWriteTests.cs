@@ -27,7 +27,7 @@ public sealed class ReadYourWriteTests : IDisposable
         await using var second = new SecondQueryService(_stack);
         await second.StartAsync();
         var nsid = await second.ResolveAsync(name);
-        var random = new Random(20261123);
+        var random = new Moat.Testing.TestRandom(20261123);
         var eventualSeen = 0;
         for (var i = 1; i <= 1000; i++)
         {

@@ -43,7 +43,7 @@ public sealed class SecondQueryService : IAsyncDisposable
             $"--Moat:Tls:CertFile={Path.Combine(pki, "query.crt")}", $"--Moat:Tls:KeyFile={Path.Combine(pki, "query.key")}",
             $"--Moat:Tls:RootCaFile={Path.Combine(pki, "root-ca.crt")}", $"--Moat:Tls:ServiceCaFile={Path.Combine(pki, "service-ca.crt")}",
             $"--Moat:Tls:OperatorCaFile={Path.Combine(pki, "operator-ca.crt")}",
-            $"--Moat:DataDir={Directory.CreateTempSubdirectory("moat-query2-").FullName}",
+            $"--Moat:DataDir={System.IO.Directory.CreateTempSubdirectory("moat-query2-").FullName}",
             $"--Moat:Upstreams:keys=https://127.0.0.1:{_stack.InternalPorts["keys"]}",
             $"--Moat:Upstreams:router=https://127.0.0.1:{_stack.InternalPorts["router"]}",
             $"--Moat:Query:DataStoreDir={Path.Combine(data, "store")}",
