@@ -18,7 +18,7 @@ namespace Moat.Query.Export;
 /// sent, so a dropped stream resumes exactly after it. The key's state is checked before every page:
 /// a key disabled or destroyed mid-stream ends it with KEY_DISABLED / KEY_DESTROYED at its next page.
 /// </summary>
-internal sealed class ExportHandler(SnapshotCache cache, KeyVaultKeySource keys)
+internal sealed class ExportHandler(SnapshotCache cache, KeyVaultKeySource keys, QueryHandler queries)
 {
     public const uint DefaultPageSize = 1000;
     public const uint MaxPageSize = 10_000;
@@ -101,12 +101,7 @@ internal sealed class ExportHandler(SnapshotCache cache, KeyVaultKeySource keys)
         }
     }
 
-    private async Task GateAsync(ReadContext read, CancellationToken cancellationToken)
-    {
-        using (await keys.GetCurrentAsync(read.Access, cancellationToken).ConfigureAwait(false))
-        {
-        }
-    }
+    private Task GateAsync(ReadContext read, CancellationToken cancellationToken) => queries.KeyGateAsync(read, cancellationToken);
 
     private static FilterExpr And(FilterExpr? filter, FilterExpr next) => filter is null ? next : new AndFilter([filter, next]);
 

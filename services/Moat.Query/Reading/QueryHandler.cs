@@ -5,6 +5,8 @@ using Moat.Query.Mapping;
 using Moat.Query.Snapshots;
 using Moat.Query.Validation;
 using Moat.Search;
+using Moat.Storage;
+using Moat.Storage.ObjectStore;
 using Moat.V1;
 
 namespace Moat.Query.Reading;
@@ -14,7 +16,7 @@ namespace Moat.Query.Reading;
 /// filled: a disabled key fails here even when the data is cached), the namespace view for the
 /// requested consistency, validation against its schema, then the engine.
 /// </summary>
-internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, TimeProvider time)
+internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, IObjectStore store, TimeProvider time)
 {
     public const int MaxQueries = 16;
 
@@ -68,10 +70,8 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
     {
         var clock = new Clock(time.GetTimestamp());
         var effective = consistency == Consistency.Unspecified ? Consistency.Strong : consistency;
-        using (await keys.GetCurrentAsync(read.Access, cancellationToken).ConfigureAwait(false))
-        {
-            clock.KeysDone = time.GetTimestamp();
-        }
+        await KeyGateAsync(read, cancellationToken).ConfigureAwait(false);
+        clock.KeysDone = time.GetTimestamp();
 
         var stats = new ReadStats();
         NamespaceView view;
@@ -90,6 +90,28 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
             Consistency = effective,
         };
         return (view, performance, clock);
+    }
+
+    /// <summary>
+    /// KeyVault's decision for this caller (or the fresh cache it filled): a disabled or destroyed key
+    /// fails here even when the namespace's data is cached. A name reserved but never initialized has
+    /// no KEK: for a reader that is a namespace that does not exist.
+    /// </summary>
+    internal async Task KeyGateAsync(ReadContext read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var lease = await keys.GetCurrentAsync(read.Access, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MoatException e) when (e.Reason == ErrorReason.KeyNotFound)
+        {
+            if (await store.HeadAsync(StoragePaths.Meta(read.NamespaceId), cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw ReadContext.NamespaceNotFound(read.NamespaceName);
+            }
+
+            throw;
+        }
     }
 
     private static (QueryResult Result, long Exhaustive) Run(NamespaceView view, QuerySpec spec, string path, CancellationToken cancellationToken)
