@@ -104,6 +104,32 @@ public sealed class QueryThroughGatewayTests : IDisposable
         Assert.DoesNotContain(listed.Namespaces, n => !n.Name.StartsWith("rp-in", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_write_service_indexes_in_the_background_and_queries_read_the_segments()
+    {
+        var name = await SeedAsync("rp-indexed");
+        var spec = new QuerySpec { RankBy = new RankBy { Vector = new VectorRank { Column = "emb", Vector = Vec(ReadPathClient.Vector(33)) } }, TopK = 3 };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        NamespaceInfo info;
+        do
+        {
+            await Task.Delay(250);
+            info = (await _client.Query.GetNamespaceAsync(new GetNamespaceRequest { Namespace = name }, _client.Key, ReadPathClient.Deadline)).Info;
+        }
+        while (info.UnindexedBytes > 0 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(0UL, info.UnindexedBytes); // every WAL entry folded into a segment under a manifest
+        Assert.Equal(50UL, info.ApproxRowCount);
+        var indexed = await _client.QueryAsync(name, spec);
+        Assert.Equal(33UL, indexed.Result.Rows[0].Document.Id.U64);
+        Assert.Equal("running fox number 35", (await _client.QueryAsync(name, new QuerySpec { Filter = ReadPathClient.Eq("id", new AttributeValue { UintValue = 35 }) })).Result.Rows[0].Document.Attributes["title"].StringValue);
+
+        // A write after indexing is visible on top of the segments (strong read of the WAL tail).
+        await _client.UpsertAsync(name, [ReadPathClient.Doc(35, ReadPathClient.Vector(35), "renamed", 35, "odd")]);
+        Assert.Equal("renamed", (await _client.QueryAsync(name, new QuerySpec { Filter = ReadPathClient.Eq("id", new AttributeValue { UintValue = 35 }) })).Result.Rows[0].Document.Attributes["title"].StringValue);
+        Assert.Equal(50UL, (await _client.QueryAsync(name, new QuerySpec())).Performance.ApproxRowCount);
+    }
+
     internal static Vector Vec(float[] values)
     {
         var v = new Vector();
