@@ -1,5 +1,6 @@
 using Moat.Hosting;
 using Moat.Write.Audit;
+using Moat.Write.Indexing;
 using Moat.Write.Keys;
 using Moat.Write.Namespaces;
 using Moat.Write.Storage;
@@ -11,6 +12,7 @@ builder.AddWriteStore();
 builder.AddWriteKeys();
 builder.AddWriteAudit();
 builder.AddWritePath();
+builder.AddWriteIndexer();
 
 var app = builder.Build();
 app.MapMoatDefaults();

@@ -32,7 +32,7 @@ public sealed class DevStackFixture : IAsyncLifetime
 
     public string GatewayEndpoint => $"https://127.0.0.1:{BasePort}";
 
-    /// <summary>The key cache TTL of the services that cache data keys (write): a key's state is re-checked every TTL/2.</summary>
+    /// <summary>The key cache TTL of the services that cache data keys (write, query): a key's state is re-checked every TTL/2.</summary>
     public TimeSpan KeyCacheTtl { get; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The write limits this stack runs with (environment <c>Moat__Write__Limits__*</c>).</summary>
@@ -77,7 +77,7 @@ public sealed class DevStackFixture : IAsyncLifetime
         info.Environment["MOAT_HOME"] = Repo.Root;
         // Children inherit the environment: the gateway reads its cache TTL from it.
         info.Environment["Moat__Gateway__Auth__CacheTtl"] = AuthCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
-        // The write service's key cache: short, so a disabled key stops writes within seconds.
+        // The write and query services' key cache: short, so a disabled key stops them within seconds.
         info.Environment["Moat__KeyCache__Ttl"] = KeyCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         // The write service's limits, small so the limit tests send little (docs/write.md has the defaults).
         foreach (var (name, value) in WriteLimits)
