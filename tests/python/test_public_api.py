@@ -179,5 +179,71 @@ class WritePathTest(unittest.TestCase):
         self.assertEqual(["upserts[0].vectors[emb]"], [v.field for v in bad.field_violations])
 
 
+class ReadPathTest(unittest.TestCase):
+    """Queries and exports through the gateway, from a non-.NET client."""
+
+    def _seed(self, channel, profile, name):
+        from moat.v1 import common_pb2, region_pb2, region_pb2_grpc, write_pb2, write_pb2_grpc
+
+        config = common_pb2.NamespaceConfig(id_kind=common_pb2.ID_KIND_U64)
+        config.vectors["emb"].CopyFrom(common_pb2.VectorColumn(dimensions=3, metric=common_pb2.DISTANCE_METRIC_EUCLIDEAN))
+        config.attributes["color"].CopyFrom(common_pb2.AttributeSchema(type=common_pb2.ATTRIBUTE_TYPE_STRING))
+        region_pb2_grpc.RegionServiceStub(channel).CreateNamespace(
+            region_pb2.CreateNamespaceRequest(namespace=name, config=config), metadata=with_key(profile), timeout=30)
+        docs = []
+        for i, (vector, color) in enumerate([([0, 0, 0], "red"), ([1, 0, 0], "blue"), ([5, 5, 5], "red"), ([0, 1, 0], "blue")], start=1):
+            doc = common_pb2.Document(id=common_pb2.DocumentId(u64=i))
+            doc.vectors["emb"].values.extend(vector)
+            doc.attributes["color"].string_value = color
+            docs.append(doc)
+        return write_pb2_grpc.WriteServiceStub(channel).Write(
+            write_pb2.WriteRequest(namespace=name, upserts=docs), metadata=with_key(profile), timeout=30)
+
+    def test_vector_query_with_a_filter_and_an_export_see_the_acknowledged_write(self):
+        from moat.v1 import common_pb2, query_pb2, query_pb2_grpc
+
+        profile = STACK.profile
+        name = "py-read-" + os.urandom(6).hex()
+        with gateway_channel(profile) as channel:
+            ack = self._seed(channel, profile, name)
+            queries = query_pb2_grpc.QueryServiceStub(channel)
+            rank = query_pb2.RankBy(vector=query_pb2.VectorRank(column="emb", vector=common_pb2.Vector(values=[0.9, 0.1, 0])))
+            nearest = queries.Query(query_pb2.QueryRequest(namespace=name, query=query_pb2.QuerySpec(rank_by=rank, top_k=2)),
+                                    metadata=with_key(profile), timeout=30)
+            self.assertEqual([2, 1], [r.document.id.u64 for r in nearest.result.rows])
+            self.assertGreaterEqual(nearest.performance.last_included_wal_sequence, ack.wal_sequence)
+
+            red = common_pb2.Filter(predicate=common_pb2.Predicate(
+                attribute="color", op=common_pb2.FILTER_OPERATOR_EQ, value=common_pb2.AttributeValue(string_value="red")))
+            filtered = queries.Query(query_pb2.QueryRequest(namespace=name, query=query_pb2.QuerySpec(rank_by=rank, filter=red, top_k=10)),
+                                     metadata=with_key(profile), timeout=30)
+            self.assertEqual([1, 3], [r.document.id.u64 for r in filtered.result.rows])
+
+            pages = list(queries.Export(query_pb2.ExportRequest(namespace=name, page_size=3), metadata=with_key(profile), timeout=30))
+            self.assertEqual([1, 2, 3, 4], [d.id.u64 for p in pages for d in p.documents])
+            self.assertTrue(pages[-1].done)
+
+    def test_a_query_vector_of_the_wrong_length_names_the_field(self):
+        from google.rpc import error_details_pb2
+        from moat.v1 import common_pb2, query_pb2, query_pb2_grpc
+
+        profile = STACK.profile
+        name = "py-read-" + os.urandom(6).hex()
+        with gateway_channel(profile) as channel:
+            self._seed(channel, profile, name)
+            rank = query_pb2.RankBy(vector=query_pb2.VectorRank(column="emb", vector=common_pb2.Vector(values=[1, 2])))
+            with self.assertRaises(grpc.RpcError) as caught:
+                query_pb2_grpc.QueryServiceStub(channel).Query(
+                    query_pb2.QueryRequest(namespace=name, query=query_pb2.QuerySpec(rank_by=rank)), metadata=with_key(profile), timeout=30)
+        self.assertEqual(grpc.StatusCode.INVALID_ARGUMENT, caught.exception.code())
+        status = status_details(caught.exception)
+        info = error_details_pb2.ErrorInfo()
+        bad = error_details_pb2.BadRequest()
+        self.assertTrue(any(d.Unpack(info) for d in status.details))
+        self.assertEqual("DIMENSION_MISMATCH", info.reason)
+        self.assertTrue(any(d.Unpack(bad) for d in status.details))
+        self.assertEqual(["query.rank_by.vector.vector"], [v.field for v in bad.field_violations])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -88,7 +88,16 @@ public sealed class WriteCrashTests : IAsyncLifetime
                 }
             })).ToList();
 
-            await Task.Delay(System.Security.Cryptography.RandomNumberGenerator.GetInt32(300, 1200));
+            // Kill at a random moment once this process is taking writes (a slow start on a loaded
+            // machine must not turn a cycle into a kill before the first write).
+            var before = acknowledged.Count;
+            var busy = Stopwatch.StartNew();
+            while (acknowledged.Count < before + 5 && busy.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(10);
+            }
+
+            await Task.Delay(System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 900));
             Signals.Send(process.Id, Signals.Sigkill);
             await process.WaitForExitAsync();
             await stop.CancelAsync();
