@@ -20,6 +20,7 @@ internal sealed class SealedSegmentDiskCache : IObjectStore
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _bytes;
     private long _clock;
+    private long _hits;
 
     public SealedSegmentDiskCache(IObjectStore inner, string directory, long maxBytes)
     {
@@ -43,8 +44,6 @@ internal sealed class SealedSegmentDiskCache : IObjectStore
 
     /// <summary>Reads served from the disk cache (for the cache-temperature report).</summary>
     public long Hits => Interlocked.Read(ref _hits);
-
-    private long _hits;
 
     public async Task<StoredObject?> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
