@@ -24,6 +24,7 @@ public sealed partial class NamespaceKeyCache : IAsyncDisposable
     private readonly List<Action<NamespaceKeyUnusable>> _listeners = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _rechecks;
+    private readonly Lock _storeGate = new();
 
     public NamespaceKeyCache(KeyVault.KeyVaultClient vault, KeyCacheOptions options, TimeProvider time)
     {
@@ -163,18 +164,72 @@ public sealed partial class NamespaceKeyCache : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private ReadOnlyMemory<byte> Store(string org, string namespaceId, DataKey key, bool makeCurrent)
+    /// <summary>
+    /// Copies a cached key (<paramref name="keyRef"/>, or the current one when null) into
+    /// <paramref name="destination"/> (32 bytes) if the namespace's entry is fresh. The copy is whole
+    /// or refused: an entry is always removed from the table before it is zeroed, so when it is
+    /// still in the table after the copy, no zeroing overlapped it. Copies are what seal: a key
+    /// dropped while an object is being sealed must never seal it with zeroes.
+    /// </summary>
+    public bool TryCopy(string namespaceId, DataKeyRef? keyRef, Span<byte> destination, out DataKeyRef copied)
     {
-        var now = _time.GetUtcNow();
-        var entry = _entries.GetOrAdd(namespaceId, id => new Entry(org, id, now + _ttl, now));
-        var bytes = key.Key.ToByteArray();
-        entry.Keys[key.Ref] = bytes;
-        if (makeCurrent)
+        copied = null!;
+        if (!_entries.TryGetValue(namespaceId, out var entry) || entry.FreshUntil <= _time.GetUtcNow())
         {
-            entry.Current = key.Ref;
+            return false;
         }
 
-        return bytes;
+        var wanted = keyRef ?? entry.Current;
+        if (wanted is null || !entry.Keys.TryGetValue(wanted, out var bytes) || bytes.Length != destination.Length)
+        {
+            return false;
+        }
+
+        bytes.CopyTo(destination);
+        if (!_entries.TryGetValue(namespaceId, out var still) || !ReferenceEquals(still, entry))
+        {
+            CryptographicOperations.ZeroMemory(destination);
+            return false;
+        }
+
+        copied = wanted;
+        return true;
+    }
+
+    private ReadOnlyMemory<byte> Store(string org, string namespaceId, DataKey key, bool makeCurrent)
+    {
+        lock (_storeGate)
+        {
+            // An expired entry is replaced (then zeroed), so keys fetched again are fresh for a whole TTL.
+            var now = _time.GetUtcNow();
+            Entry? stale = null;
+            if (!_entries.TryGetValue(namespaceId, out var entry) || entry.FreshUntil <= now)
+            {
+                stale = entry;
+                entry = new Entry(org, namespaceId, now + _ttl, now);
+                _entries[namespaceId] = entry;
+            }
+
+            var bytes = key.Key.ToByteArray();
+            if (entry.Keys.TryGetValue(key.Ref, out var existing))
+            {
+                // Keep the array readers may be copying; never leave a second plaintext copy behind.
+                CryptographicOperations.ZeroMemory(bytes);
+                bytes = existing;
+            }
+            else
+            {
+                entry.Keys[key.Ref] = bytes;
+            }
+
+            if (makeCurrent)
+            {
+                entry.Current = key.Ref;
+            }
+
+            stale?.Zero();
+            return bytes;
+        }
     }
 
     private async Task<T> CallAsync<T>(Func<Task<T>> call, string namespaceId)

@@ -1,8 +1,12 @@
 using Moat.Hosting;
 using Moat.Query;
+using Moat.Query.Namespaces;
+using Moat.Query.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddMoatDefaults(MoatServices.Query);
+builder.AddNamespaceListing();
+builder.AddReadPath();
 
 var app = builder.Build();
 app.MapMoatDefaults();

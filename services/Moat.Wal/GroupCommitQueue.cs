@@ -27,6 +27,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
     private readonly GroupCommitOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ICommitListener[] _listeners;
     private readonly ConcurrentDictionary<string, NamespaceWal> _namespaces = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -34,7 +35,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
     private bool _disposed;
 
     public GroupCommitQueue(IObjectStore store, IWalKeySource keys, GroupCommitOptions options, TimeProvider? timeProvider = null,
-        ILogger<GroupCommitQueue>? logger = null)
+        ILogger<GroupCommitQueue>? logger = null, IEnumerable<ICommitListener>? listeners = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keys);
@@ -45,6 +46,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _listeners = listeners?.ToArray() ?? [];
     }
 
     /// <summary>Writes waiting or being committed, all namespaces together.</summary>
@@ -66,8 +68,23 @@ public sealed class GroupCommitQueue : IAsyncDisposable
     }
 
     /// <inheritdoc cref="SubmitAsync(string, IEnumerable{WalOperation}, string?, CancellationToken)"/>
-    public Task<WalAck> SubmitAsync(string namespaceId, WalWrite write, CancellationToken cancellationToken)
+    public Task<WalAck> SubmitAsync(string namespaceId, WalWrite write, CancellationToken cancellationToken) =>
+        SubmitAsync(namespaceId, write, null, cancellationToken);
+
+    /// <summary>
+    /// Submits one write; with <paramref name="expectedVersion"/> it is conditional: committed alone,
+    /// in an entry at exactly <paramref name="expectedVersion"/> + 1 (create-if-absent decides any
+    /// race with another writer), or not at all — the task then fails with
+    /// <see cref="WalConditionFailedException"/>. Version 0 = the WAL must be empty.
+    /// </summary>
+    /// <exception cref="WalQueueFullException">Thrown at once (not through the task) when the queue is full.</exception>
+    public Task<WalAck> SubmitAsync(string namespaceId, WalWrite write, long? expectedVersion, CancellationToken cancellationToken)
     {
+        if (expectedVersion is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expectedVersion), expectedVersion, "A namespace version is not negative.");
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(namespaceId);
         ArgumentNullException.ThrowIfNull(write);
         if (namespaceId.Contains('/', StringComparison.Ordinal))
@@ -76,7 +93,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
         }
 
         ObjectKey.ValidatePrefix(WalPaths.Prefix(namespaceId), nameof(namespaceId));
-        var pending = new PendingWrite(write);
+        var pending = new PendingWrite(write, expectedVersion);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -85,7 +102,7 @@ public sealed class GroupCommitQueue : IAsyncDisposable
                 throw new WalQueueFullException(namespaceId, _options.MaxQueuedWritesTotal, "this write service");
             }
 
-            var wal = _namespaces.GetOrAdd(namespaceId, id => new NamespaceWal(id, _store, _keys, _options, _time, _logger, Release, TryRetire, _stopping.Token));
+            var wal = _namespaces.GetOrAdd(namespaceId, id => new NamespaceWal(id, _store, _keys, _options, _time, _logger, Release, TryRetire, _listeners, _stopping.Token));
             wal.Enqueue(pending); // may throw WalQueueFullException for the namespace
             _total++;
         }

@@ -26,6 +26,7 @@ internal sealed class NamespaceWal
     private readonly ILogger _logger;
     private readonly Action<int> _released;
     private readonly Func<NamespaceWal, bool> _tryRetire;
+    private readonly ICommitListener[] _listeners;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationToken _stopping;
     private int _pending;
@@ -36,7 +37,7 @@ internal sealed class NamespaceWal
     private bool _unresolvedPut;   // a put at the current sequence may have been applied unseen
 
     public NamespaceWal(string namespaceId, IObjectStore store, IWalKeySource keys, GroupCommitOptions options, TimeProvider time,
-        ILogger logger, Action<int> released, Func<NamespaceWal, bool> tryRetire, CancellationToken stopping)
+        ILogger logger, Action<int> released, Func<NamespaceWal, bool> tryRetire, ICommitListener[] listeners, CancellationToken stopping)
     {
         _namespaceId = namespaceId;
         _prefix = WalPaths.Prefix(namespaceId);
@@ -47,6 +48,7 @@ internal sealed class NamespaceWal
         _logger = logger;
         _released = released;
         _tryRetire = tryRetire;
+        _listeners = listeners;
         _stopping = stopping;
         Loop = Task.Run(RunAsync, CancellationToken.None);
     }
@@ -97,9 +99,18 @@ internal sealed class NamespaceWal
                 while (batch.Count < _options.MaxWritesPerEntry && reader.TryPeek(out var next)
                     && (batch.Count == 0 || bytes + next.Size <= _options.MaxEntryBytes))
                 {
+                    if (batch.Count > 0 && next.ExpectedVersion is not null)
+                    {
+                        break; // a conditional write is committed alone, in the next entry
+                    }
+
                     reader.TryRead(out _);
                     batch.Add(next);
                     bytes += next.Size;
+                    if (next.ExpectedVersion is not null)
+                    {
+                        break;
+                    }
                 }
 
                 await CommitAsync(batch).ConfigureAwait(false);
@@ -143,7 +154,9 @@ internal sealed class NamespaceWal
     {
         try
         {
-            var (sequence, committedAt) = await WriteEntryAsync(batch).ConfigureAwait(false);
+            var (sequence, committedAt) = batch[0].ExpectedVersion is { } expected
+                ? await WriteConditionalEntryAsync(batch, expected).ConfigureAwait(false)
+                : await WriteEntryAsync(batch).ConfigureAwait(false);
 
             // Free the places first: a caller that sees its acknowledgement sees the queue without it.
             Release(batch.Count);
@@ -151,6 +164,13 @@ internal sealed class NamespaceWal
             {
                 batch[i].Completion.TrySetResult(new WalAck(sequence, i, committedAt));
             }
+
+            Notify(sequence, committedAt, batch.Count);
+        }
+        catch (WalConditionFailedException e)
+        {
+            // Certainly not written; the loop's view of the tail stays valid.
+            Fail(batch, e);
         }
         catch (Exception e)
         {
@@ -212,6 +232,68 @@ internal sealed class NamespaceWal
         }
     }
 
+    /// <summary>
+    /// Writes a conditional write (alone) at exactly <paramref name="expected"/> + 1, or throws
+    /// <see cref="WalConditionFailedException"/>: the tail is not <paramref name="expected"/>, or
+    /// another writer took the sequence first (create-if-absent decides, across processes).
+    /// </summary>
+    private async Task<(long Sequence, DateTimeOffset CommittedAt)> WriteConditionalEntryAsync(List<PendingWrite> batch, long expected)
+    {
+        if (_next == 0 || _next - 1 < expected)
+        {
+            // Unknown, or behind what the writer expects: other writers may have moved the tail.
+            _next = await FindNextSequenceAsync().ConfigureAwait(false);
+        }
+
+        if (_next - 1 != expected)
+        {
+            throw new WalConditionFailedException(_namespaceId, expected, _next - 1);
+        }
+
+        var sequence = _next;
+        var key = StoragePaths.WalEntry(_namespaceId, sequence);
+        var committedAt = _time.GetUtcNow();
+        var sealedEntry = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
+        if (await PutResolvedAsync(key, sequence, sealedEntry).ConfigureAwait(false))
+        {
+            _next = sequence + 1;
+            _highestKnown = sequence;
+            return (sequence, committedAt);
+        }
+
+        // Another writer committed at expected + 1 first: the condition no longer holds.
+        WalLog.LostRace(_logger, _namespaceId, sequence, batch.Count);
+        _highestKnown = Math.Max(_highestKnown, sequence);
+        _next = 0;
+        var current = sequence;
+        try
+        {
+            _next = await FindNextSequenceAsync().ConfigureAwait(false);
+            current = _next - 1;
+        }
+        catch (WalCommitException)
+        {
+            // The tail is at least the sequence we lost; it is listed again before the next batch.
+        }
+
+        throw new WalConditionFailedException(_namespaceId, expected, current);
+    }
+
+    private void Notify(long sequence, DateTimeOffset committedAt, int writes)
+    {
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                listener.OnCommitted(_namespaceId, sequence, committedAt, writes);
+            }
+            catch (Exception e)
+            {
+                WalLog.ListenerFailed(_logger, _namespaceId, sequence, e);
+            }
+        }
+    }
+
     /// <summary>The sequence after the last WAL key (listing only after the highest sequence known to exist).</summary>
     private async Task<long> FindNextSequenceAsync()
     {
@@ -241,7 +323,7 @@ internal sealed class NamespaceWal
 
     private async Task<byte[]> SealAsync(List<PendingWrite> batch, long sequence, DateTimeOffset committedAt, string key)
     {
-        var (keyringVersion, dekId, dataKey) = await _keys.GetCurrentAsync(_namespaceId, _stopping).ConfigureAwait(false);
+        using var dataKey = await _keys.GetCurrentAsync(_namespaceId, _stopping).ConfigureAwait(false);
         var entry = new WalEntry
         {
             NamespaceId = _namespaceId,
@@ -256,7 +338,7 @@ internal sealed class NamespaceWal
         var plaintext = WalEntryCodec.Encode(entry);
         try
         {
-            return SealedObjectWriter.Seal(plaintext, key, keyringVersion, dekId, dataKey.Span);
+            return SealedObjectWriter.Seal(plaintext, key, dataKey.KeyringVersion, dataKey.DekId, dataKey.Key.Span);
         }
         finally
         {

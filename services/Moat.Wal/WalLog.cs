@@ -16,4 +16,7 @@ internal static partial class WalLog
 
     [LoggerMessage(EventId = 4104, Level = LogLevel.Debug, Message = "WAL {NamespaceId}: next sequence is {Sequence}")]
     public static partial void TailFound(ILogger logger, string namespaceId, long sequence);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Error, Message = "WAL {NamespaceId}: a commit listener failed after sequence {Sequence}; the commit stands")]
+    public static partial void ListenerFailed(ILogger logger, string namespaceId, long sequence, Exception exception);
 }

@@ -32,6 +32,23 @@ public sealed class DevStackFixture : IAsyncLifetime
 
     public string GatewayEndpoint => $"https://127.0.0.1:{BasePort}";
 
+    /// <summary>The key cache TTL of the services that cache data keys (write, query): a key's state is re-checked every TTL/2.</summary>
+    public TimeSpan KeyCacheTtl { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The write limits this stack runs with (environment <c>Moat__Write__Limits__*</c>).</summary>
+    public static IReadOnlyDictionary<string, int> WriteLimits { get; } = new Dictionary<string, int>
+    {
+        ["MaxOperations"] = 1000,
+        ["MaxRequestBytes"] = 2 * 1024 * 1024,
+        ["MaxAttributeValueBytes"] = 4096,
+    };
+
+    /// <summary>The region's data store (WAL, meta, keyrings, audit batches).</summary>
+    public string DataStoreDir => Path.Combine(StateDir, "data", "store");
+
+    /// <summary>The profile's admin API key.</summary>
+    public string AdminKey => Profile.GetProperty("api_key").GetString()!;
+
     /// <summary>The internal mTLS port of each service, as the dev stack lays them out.</summary>
     public IReadOnlyDictionary<string, int> InternalPorts => new Dictionary<string, int>
     {
@@ -60,6 +77,14 @@ public sealed class DevStackFixture : IAsyncLifetime
         info.Environment["MOAT_HOME"] = Repo.Root;
         // Children inherit the environment: the gateway reads its cache TTL from it.
         info.Environment["Moat__Gateway__Auth__CacheTtl"] = AuthCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        // The write and query services' key cache: short, so a disabled key stops them within seconds.
+        info.Environment["Moat__KeyCache__Ttl"] = KeyCacheTtl.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        // The write service's limits, small so the limit tests send little (docs/write.md has the defaults).
+        foreach (var (name, value) in WriteLimits)
+        {
+            info.Environment[$"Moat__Write__Limits__{name}"] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         _cli = Process.Start(info)!;
         var output = new System.Text.StringBuilder();
         _cli.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };

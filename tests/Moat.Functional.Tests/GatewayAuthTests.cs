@@ -52,16 +52,19 @@ public sealed class GatewayAuthTests : IDisposable
     [Fact]
     public async Task Each_public_service_is_reached_in_its_own_process()
     {
-        // Past the gateway, each service answers for itself: the write and read paths are later
-        // capabilities, so the service's own UNIMPLEMENTED names what it is.
+        // Past the gateway, each service answers for itself: the write and query services for a
+        // namespace that does not exist, and write's own UNIMPLEMENTED for a capability that comes later.
         var write = await Assert.ThrowsAsync<RpcException>(() => new WriteService.WriteServiceClient(_channel).WriteAsync(new WriteRequest { Namespace = "docs" }, GatewayClient.Key(AdminKey), GatewayClient.Deadline).ResponseAsync);
-        Assert.Equal(StatusCode.Unimplemented, write.StatusCode);
-        Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(write));
-        Assert.Contains("moat.v1.WriteService/Write", write.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.NotFound, write.StatusCode);
+        Assert.Equal("NAMESPACE_NOT_FOUND", RpcErrors.ReasonOf(write));
+        var schema = await Assert.ThrowsAsync<RpcException>(() => new WriteService.WriteServiceClient(_channel).UpdateSchemaAsync(new UpdateSchemaRequest { Namespace = "docs" }, GatewayClient.Key(AdminKey), GatewayClient.Deadline).ResponseAsync);
+        Assert.Equal(StatusCode.Unimplemented, schema.StatusCode);
+        Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(schema));
+        Assert.Contains("moat.v1.WriteService/UpdateSchema", schema.Status.Detail, StringComparison.Ordinal);
 
         var query = await Assert.ThrowsAsync<RpcException>(() => new QueryService.QueryServiceClient(_channel).QueryAsync(new QueryRequest { Namespace = "docs" }, GatewayClient.Key(AdminKey), GatewayClient.Deadline).ResponseAsync);
-        Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(query));
-        Assert.Contains("the read path", query.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.NotFound, query.StatusCode);
+        Assert.Equal("NAMESPACE_NOT_FOUND", RpcErrors.ReasonOf(query));
 
         // The keys service answers for the caller's org: a key created through the gateway is listed.
         var keys = new KeyService.KeyServiceClient(_channel);

@@ -44,9 +44,11 @@ public sealed class NamespaceRoutingTests : IDisposable
     [Fact]
     public async Task A_namespace_of_this_region_and_a_new_name_are_forwarded()
     {
+        // Forwarded to this region's query service, which answers for itself: a name reserved but never
+        // initialized, and a name never created, are both namespaces it does not have.
         await ReserveAsync("near-by", "dev-local");
-        Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(await Assert.ThrowsAsync<RpcException>(() => QueryAsync("near-by"))));
-        Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(await Assert.ThrowsAsync<RpcException>(() => QueryAsync("not-created-yet"))));
+        Assert.Equal("NAMESPACE_NOT_FOUND", RpcErrors.ReasonOf(await Assert.ThrowsAsync<RpcException>(() => QueryAsync("near-by"))));
+        Assert.Equal("NAMESPACE_NOT_FOUND", RpcErrors.ReasonOf(await Assert.ThrowsAsync<RpcException>(() => QueryAsync("not-created-yet"))));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class RouterOutageTests : IDisposable
 
         // A fresh key: the first call caches the router's answer now.
         var reached = await Assert.ThrowsAsync<RpcException>(() => WriteAsync(key));
-        Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(reached));
+        Assert.Equal("NAMESPACE_NOT_FOUND", RpcErrors.ReasonOf(reached)); // reserved, never initialized: answered by the write service
 
         var router = _stack.Pid("router");
         Signals.Send(router, Signals.Sigstop);
@@ -55,7 +55,7 @@ public sealed class RouterOutageTests : IDisposable
         {
             // Within the TTL: served from the cache, the call reaches the write service.
             var cached = await Assert.ThrowsAsync<RpcException>(() => WriteAsync(key));
-            Assert.Equal("CAPABILITY_NOT_BUILT", RpcErrors.ReasonOf(cached));
+            Assert.Equal("NAMESPACE_NOT_FOUND", RpcErrors.ReasonOf(cached));
 
             // Past the TTL: the router cannot confirm the key (nor the namespace), so the gateway refuses.
             await Task.Delay(_stack.AuthCacheTtl + TimeSpan.FromMilliseconds(300));
@@ -77,7 +77,7 @@ public sealed class RouterOutageTests : IDisposable
         while (true)
         {
             var e = await Assert.ThrowsAsync<RpcException>(() => WriteAsync(key));
-            if (RpcErrors.ReasonOf(e) == "CAPABILITY_NOT_BUILT")
+            if (RpcErrors.ReasonOf(e) == "NAMESPACE_NOT_FOUND")
             {
                 break;
             }

@@ -33,6 +33,35 @@ public class StartupTests
     }
 
     [Fact]
+    public async Task The_write_service_refuses_a_data_store_of_another_region_and_a_missing_one()
+    {
+        using var pki = new TestPki();
+        using var svid = pki.Service("write");
+        var (cert, key) = pki.Write("write", svid);
+        var storeDir = Path.Combine(pki.Directory, "store");
+        using (new Moat.Storage.ObjectStore.LocalFileSystemStore(storeDir, "eu-west-9"))
+        {
+            // The store now belongs to eu-west-9.
+        }
+
+        string[] Arguments(params string[] extra) =>
+        [
+            Repo.HostAssembly("Moat.Write"), "--Moat:Region=dev-local", $"--Moat:Port={Ports.Free()}",
+            $"--Moat:Tls:CertFile={cert}", $"--Moat:Tls:KeyFile={key}", $"--Moat:Tls:RootCaFile={pki.RootCaFile}", $"--Moat:Tls:ServiceCaFile={pki.ServiceCaFile}",
+            "--Moat:Upstreams:keys=https://127.0.0.1:9", "--Moat:Upstreams:router=https://127.0.0.1:9", .. extra,
+        ];
+
+        var foreign = await ProcessRunner.RunAsync("dotnet", Arguments($"--Moat:Write:DataStoreDir={storeDir}"), TimeSpan.FromSeconds(60));
+        Assert.Equal(2, foreign.ExitCode);
+        Assert.Contains("Moat:Write:DataStoreDir", foreign.Stderr, StringComparison.Ordinal);
+        Assert.Contains("eu-west-9", foreign.Stderr, StringComparison.Ordinal);
+
+        var none = await ProcessRunner.RunAsync("dotnet", Arguments(), TimeSpan.FromSeconds(60));
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("Moat:Write:DataStoreDir is required", none.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_gateway_listener_on_every_interface_is_refused_at_start()
     {
         using var pki = new TestPki();

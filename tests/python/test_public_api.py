@@ -118,5 +118,66 @@ class PublicApiTest(unittest.TestCase):
         self.assertEqual("INVALID_ARGUMENT", info.reason)
 
 
+class WritePathTest(unittest.TestCase):
+    """Namespace creation (answered by the gateway itself) and writes, from a non-.NET client."""
+
+    def _config(self):
+        from moat.v1 import common_pb2
+
+        config = common_pb2.NamespaceConfig(id_kind=common_pb2.ID_KIND_STRING)
+        config.vectors["emb"].CopyFrom(common_pb2.VectorColumn(dimensions=3, metric=common_pb2.DISTANCE_METRIC_DOT))
+        return config
+
+    def test_create_namespace_then_write_then_replay_by_idempotency_key(self):
+        from moat.v1 import common_pb2, region_pb2, region_pb2_grpc, write_pb2, write_pb2_grpc
+
+        profile = STACK.profile
+        name = "py-" + os.urandom(6).hex()
+        with gateway_channel(profile) as channel:
+            regions = region_pb2_grpc.RegionServiceStub(channel)
+            created = regions.CreateNamespace(region_pb2.CreateNamespaceRequest(namespace=name, config=self._config()),
+                                              metadata=with_key(profile), timeout=30)
+            self.assertTrue(created.created)
+            self.assertEqual(profile["region"], created.info.home_region)
+            again = regions.CreateNamespace(region_pb2.CreateNamespaceRequest(namespace=name, config=self._config()),
+                                            metadata=with_key(profile), timeout=30)
+            self.assertFalse(again.created)
+
+            doc = common_pb2.Document(id=common_pb2.DocumentId(text="doc-1"))
+            doc.vectors["emb"].values.extend([0.5, 1.5, 2.5])
+            doc.attributes["lang"].string_value = "en"
+            request = write_pb2.WriteRequest(namespace=name, upserts=[doc], idempotency_key="py-1")
+            writes = write_pb2_grpc.WriteServiceStub(channel)
+            first = writes.Write(request, metadata=with_key(profile), timeout=30)
+            self.assertEqual(1, first.wal_sequence)
+            self.assertEqual(1, first.rows_upserted)
+            self.assertFalse(first.idempotent_replay)
+            replay = writes.Write(request, metadata=with_key(profile), timeout=30)
+            self.assertTrue(replay.idempotent_replay)
+            self.assertEqual(1, replay.wal_sequence)
+
+    def test_a_vector_of_the_wrong_length_is_dimension_mismatch_naming_the_field(self):
+        from google.rpc import error_details_pb2
+        from moat.v1 import common_pb2, write_pb2, write_pb2_grpc
+
+        profile = STACK.profile
+        name = "py-" + os.urandom(6).hex()
+        doc = common_pb2.Document(id=common_pb2.DocumentId(text="doc-1"))
+        doc.vectors["emb"].values.extend([1.0, 2.0])
+        with gateway_channel(profile) as channel:
+            with self.assertRaises(grpc.RpcError) as caught:
+                write_pb2_grpc.WriteServiceStub(channel).Write(
+                    write_pb2.WriteRequest(namespace=name, upserts=[doc], create_config=self._config()),
+                    metadata=with_key(profile), timeout=30)
+        self.assertEqual(grpc.StatusCode.INVALID_ARGUMENT, caught.exception.code())
+        status = status_details(caught.exception)
+        info = error_details_pb2.ErrorInfo()
+        bad = error_details_pb2.BadRequest()
+        self.assertTrue(any(d.Unpack(info) for d in status.details))
+        self.assertEqual("DIMENSION_MISMATCH", info.reason)
+        self.assertTrue(any(d.Unpack(bad) for d in status.details))
+        self.assertEqual(["upserts[0].vectors[emb]"], [v.field for v in bad.field_violations])
+
+
 if __name__ == "__main__":
     unittest.main()

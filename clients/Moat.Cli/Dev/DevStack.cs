@@ -208,6 +208,18 @@ public sealed class DevStack
             yield return $"--Moat:Keys:DataStoreDir={RegionStoreDir}";
         }
 
+        if (service == MoatServices.Query)
+        {
+            yield return $"--Moat:Query:DataStoreDir={RegionStoreDir}";
+            yield return $"--Moat:Query:DiskCacheDir={Path.Combine(_layout.DataDir, service, "segment-cache")}";
+        }
+
+        if (service == MoatServices.Write)
+        {
+            // WAL entries, meta and the write service's audit chain live in the region's store.
+            yield return $"--Moat:Write:DataStoreDir={RegionStoreDir}";
+        }
+
         if (service == MoatServices.Gateway)
         {
             yield return $"--Moat:Audit:StoreDir={RegionStoreDir}";

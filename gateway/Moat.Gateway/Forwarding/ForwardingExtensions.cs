@@ -1,4 +1,5 @@
 using Moat.Gateway.Authentication;
+using Moat.Gateway.Namespaces;
 using Moat.Hosting;
 using Moat.Hosting.Clients;
 
@@ -14,6 +15,9 @@ public static class ForwardingExtensions
         builder.Services.AddMoatInternalClient<Moat.Internal.V1.Directory.DirectoryClient>(MoatServices.Router);
         builder.Services.AddSingleton<ApiKeyAuthenticator>();
         builder.Services.AddSingleton<NamespaceResolver>();
+        builder.Services.AddMoatInternalClient<Moat.Internal.V1.NamespaceAdmin.NamespaceAdminClient>(MoatServices.Write);
+        builder.Services.AddSingleton<NamespaceCreator>();
+        builder.Services.AddSingleton<CreateNamespaceHandler>();
         builder.Services.AddSingleton<UpstreamInvokers>();
         builder.Services.AddSingleton<PublicApiForwarder>();
         builder.Services.AddHttpForwarder();

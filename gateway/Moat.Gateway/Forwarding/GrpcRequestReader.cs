@@ -20,37 +20,62 @@ public static class GrpcRequestReader
 
     public static async Task<(Status Status, string Namespace)> ReadNamespaceAsync(Stream body, int maxMessageBytes, CancellationToken cancellationToken)
     {
+        var (status, ns, _) = await ReadAsync(body, maxMessageBytes, cancellationToken);
+        return (status, ns);
+    }
+
+    /// <summary>The request message's bytes and its namespace (field 1), or why they cannot be read.</summary>
+    public static async Task<(Status Status, string Namespace, byte[] Message)> ReadAsync(Stream body, int maxMessageBytes, CancellationToken cancellationToken)
+    {
         var prefix = new byte[5];
         if (!await ReadExactlyOrEndAsync(body, prefix, cancellationToken))
         {
-            return (Status.Malformed, string.Empty);
+            return (Status.Malformed, string.Empty, []);
         }
 
         if (prefix[0] != 0)
         {
-            return (Status.Compressed, string.Empty);
+            return (Status.Compressed, string.Empty, []);
         }
 
         var length = BinaryPrimitives.ReadUInt32BigEndian(prefix.AsSpan(1));
         if (length > (uint)maxMessageBytes)
         {
-            return (Status.TooLarge, string.Empty);
+            return (Status.TooLarge, string.Empty, []);
         }
 
         var message = new byte[length];
         if (!await ReadExactlyOrEndAsync(body, message, cancellationToken))
         {
-            return (Status.Malformed, string.Empty);
+            return (Status.Malformed, string.Empty, []);
         }
 
         try
         {
-            return (Status.Ok, Field1String(message));
+            return (Status.Ok, Field1String(message), message);
         }
         catch (InvalidProtocolBufferException)
         {
-            return (Status.Malformed, string.Empty);
+            return (Status.Malformed, string.Empty, []);
         }
+    }
+
+    /// <summary>Whether a top-level field is present in the message (without parsing the rest).</summary>
+    internal static bool HasField(ReadOnlySpan<byte> message, int number)
+    {
+        var input = new CodedInputStream(message.ToArray());
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+        {
+            if (WireFormat.GetTagFieldNumber(tag) == number)
+            {
+                return true;
+            }
+
+            input.SkipLastField();
+        }
+
+        return false;
     }
 
     /// <summary>The last occurrence of field 1 as a string (protobuf: last one wins), or empty.</summary>

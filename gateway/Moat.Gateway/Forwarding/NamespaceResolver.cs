@@ -30,6 +30,9 @@ public sealed class NamespaceResolver
         _time = time;
     }
 
+    /// <summary>Drops a cached entry (the namespace is being deleted: its name may soon map to a new id).</summary>
+    public void Forget(string org, string name) => _cache.TryRemove((org, name), out _);
+
     public async Task<ResolvedNamespace?> ResolveAsync(string org, string name, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Moat.Gateway.Audit;
 using Moat.Gateway.Authentication;
+using Moat.Gateway.Namespaces;
 using Moat.Hosting.Configuration;
 using Moat.Hosting.Errors;
 using Moat.Hosting.Identity;
@@ -37,10 +38,16 @@ public sealed partial class PublicApiForwarder
     private readonly TimeProvider _time;
     private readonly GatewayAudit _audit;
     private readonly NamespaceResolver _namespaces;
+    private readonly NamespaceCreator _creator;
+    private readonly CreateNamespaceHandler _createNamespace;
     private readonly ILogger<PublicApiForwarder> _logger;
 
-    public PublicApiForwarder(IHttpForwarder forwarder, UpstreamInvokers upstreams, ApiKeyAuthenticator authenticator, NamespaceResolver namespaces, PrincipalSigner signer, ListenerRegistry listeners, IOptions<MoatOptions> moat, IOptions<ForwardingOptions> options, TimeProvider time, GatewayAudit audit, ILogger<PublicApiForwarder> logger)
+    public PublicApiForwarder(IHttpForwarder forwarder, UpstreamInvokers upstreams, ApiKeyAuthenticator authenticator, NamespaceResolver namespaces, NamespaceCreator creator,
+        CreateNamespaceHandler createNamespace, PrincipalSigner signer, ListenerRegistry listeners, IOptions<MoatOptions> moat, IOptions<ForwardingOptions> options,
+        TimeProvider time, GatewayAudit audit, ILogger<PublicApiForwarder> logger)
     {
+        _creator = creator;
+        _createNamespace = createNamespace;
         _namespaces = namespaces;
         _audit = audit;
         _forwarder = forwarder;
@@ -102,7 +109,7 @@ public sealed partial class PublicApiForwarder
         _audit.Authenticated(caller.Org, caller.KeyId, route.Method, endpointId, ErrorReason.Unspecified);
 
         context.Request.EnableBuffering(bufferThreshold: 1024 * 1024, bufferLimit: _options.MaxRequestBytes + 5);
-        var (status, ns) = await GrpcRequestReader.ReadNamespaceAsync(context.Request.Body, _options.MaxRequestBytes, context.RequestAborted);
+        var (status, ns, message) = await GrpcRequestReader.ReadAsync(context.Request.Body, _options.MaxRequestBytes, context.RequestAborted);
         context.Request.Body.Position = 0;
         switch (status)
         {
@@ -124,13 +131,38 @@ public sealed partial class PublicApiForwarder
             throw new MoatException(StatusCode.PermissionDenied, ErrorReason.NamespaceOutOfScope, "the API key is scoped to other namespaces");
         }
 
+        if (route.Method == CreateNamespaceMethod)
+        {
+            // Answered here: creation is the gateway's routine (see CreateNamespaceHandler).
+            var created = await _createNamespace.CreateAsync(caller, endpointId, Parse(CreateNamespaceRequest.Parser, message), context.RequestAborted);
+            await GrpcResponseWriter.WriteAsync(context, created);
+            return;
+        }
+
+        if (route.Method == DeleteNamespaceMethod)
+        {
+            // The name is about to map to nothing (then, reused, to a new id): never serve the old id from the cache.
+            _namespaces.Forget(caller.Org, ns);
+        }
+
         // The gateway forwards only to its own region (DESIGN section 7): a namespace homed elsewhere
-        // is answered with where to go. A namespace not created yet has no id (a first write creates it).
+        // is answered with where to go. A namespace not created yet has no id; a first write that
+        // carries create_config creates it here first (the creation routine), one without is
+        // forwarded with no id and answered NAMESPACE_NOT_FOUND by the write service.
         var located = ns.Length > 0 ? await _namespaces.ResolveAsync(caller.Org, ns, context.RequestAborted) : null;
         if (located is not null && located.HomeRegion != _moat.Region)
         {
             throw new MoatException(StatusCode.FailedPrecondition, ErrorReason.WrongRegion, $"the namespace lives in region {located.HomeRegion}",
                 new Dictionary<string, string> { ["home_region"] = located.HomeRegion, ["home_endpoint"] = located.HomeEndpoint });
+        }
+
+        var namespaceCreated = false;
+        if (located is null && route.Method == WriteMethod && GrpcRequestReader.HasField(message, WriteRequest.CreateConfigFieldNumber))
+        {
+            var write = Parse(WriteRequest.Parser, message);
+            var created = await _creator.CreateAsync(caller, endpointId, ns, write.CreateConfig, "create_config", context.RequestAborted);
+            located = new ResolvedNamespace(created.NamespaceId, created.HomeRegion, string.Empty);
+            namespaceCreated = created.Created;
         }
 
         var now = _time.GetUtcNow();
@@ -146,6 +178,7 @@ public sealed partial class PublicApiForwarder
             Namespace = ns,
             NamespaceId = located?.NamespaceId ?? string.Empty,
             Region = _moat.Region,
+            NamespaceCreated = namespaceCreated,
             Audience = route.Upstream,
             IssuedAtUnixMs = now.ToUnixTimeMilliseconds(),
             ExpiresAtUnixMs = (now + _options.PrincipalLifetime).ToUnixTimeMilliseconds(),
@@ -153,6 +186,11 @@ public sealed partial class PublicApiForwarder
 
         var (invoker, address) = _upstreams.For(route.Upstream);
         var error = await _forwarder.SendAsync(context, address, invoker, RequestConfig, new PrincipalTransformer(_signer.Sign(token)));
+        if (route.Method == DeleteNamespaceMethod)
+        {
+            _namespaces.Forget(caller.Org, ns);
+        }
+
         if (error != ForwarderError.None)
         {
             LogUpstreamFailed(_logger, route.Upstream, error);
@@ -164,6 +202,23 @@ public sealed partial class PublicApiForwarder
             }
         }
     }
+
+    private static T Parse<T>(Google.Protobuf.MessageParser<T> parser, byte[] message)
+        where T : Google.Protobuf.IMessage<T>
+    {
+        try
+        {
+            return parser.ParseFrom(message);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            throw new MoatException(StatusCode.InvalidArgument, ErrorReason.InvalidArgument, "the request message is malformed");
+        }
+    }
+
+    private const string WriteMethod = "/moat.v1.WriteService/Write";
+    private const string DeleteNamespaceMethod = "/moat.v1.WriteService/DeleteNamespace";
+    private const string CreateNamespaceMethod = "/moat.v1.RegionService/CreateNamespace";
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Refused {Path}: {Status} {Reason}")]
     private static partial void LogRefused(ILogger logger, string path, StatusCode status, string reason);

@@ -16,6 +16,9 @@ public static class Capabilities
         ["moat.v1.AccessService/DenyOperatorAccess"] = "operator access",
         ["moat.internal.v1.Directory/CheckGrant"] = "operator access",
         ["moat.internal.v1.Directory/GetResidencyPolicy"] = "the region router and residency",
+        ["moat.v1.WriteService/UpdateSchema"] = "schema updates",
+        ["moat.internal.v1.NamespaceAdmin/StartJob"] = "the job framework (copy, branch, restore, re-encryption)",
+        ["moat.internal.v1.NamespaceAdmin/GetJob"] = "the job framework (copy, branch, restore, re-encryption)",
     };
 
     private static readonly Dictionary<string, string> ByService = new(StringComparer.Ordinal)

@@ -10,6 +10,16 @@ public static class ErrorReasons
 
     private const string Prefix = "ERROR_REASON_";
 
+    private static readonly Lazy<Dictionary<string, ErrorReason>> ByName = new(() =>
+        Enum.GetValues<ErrorReason>().Where(r => r != ErrorReason.Unspecified).ToDictionary(r => r.ToReason(), StringComparer.Ordinal));
+
+    /// <summary><c>WRONG_REGION</c> → <see cref="ErrorReason.WrongRegion"/> (a reason received from another service).</summary>
+    public static bool TryParse(string? reason, out ErrorReason value)
+    {
+        value = ErrorReason.Unspecified;
+        return reason is not null && ByName.Value.TryGetValue(reason, out value);
+    }
+
     /// <summary><c>ERROR_REASON_WRONG_REGION</c> → <c>WRONG_REGION</c>.</summary>
     public static string ToReason(this ErrorReason reason)
     {

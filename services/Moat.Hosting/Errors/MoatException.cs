@@ -56,6 +56,16 @@ public sealed class MoatValidationException : MoatException
     {
     }
 
+    /// <summary>
+    /// Invalid input with a more specific INVALID_ARGUMENT reason than <see cref="ErrorReason.InvalidArgument"/>
+    /// (e.g. DIMENSION_MISMATCH) and its metadata; every violation is still listed.
+    /// </summary>
+    public MoatValidationException(IReadOnlyList<FieldViolation> violations, ErrorReason reason, IReadOnlyDictionary<string, string>? metadata)
+        : base(StatusCode.InvalidArgument, reason, Describe(violations), metadata)
+    {
+        Violations = violations;
+    }
+
     public IReadOnlyList<FieldViolation> Violations { get; }
 
     private static string Describe(IReadOnlyList<FieldViolation> violations) =>

@@ -16,7 +16,7 @@ namespace Moat.Indexer.Snapshots;
 /// format envelopes enforce it). GC keeps everything a loaded manifest names for
 /// <see cref="IndexerOptions.ReaderGrace"/> after it is superseded, so a snapshot stays readable.
 /// </summary>
-public sealed class NamespaceSnapshotLoader
+public sealed partial class NamespaceSnapshotLoader
 {
     private const int MaxAttempts = 4;
 
