@@ -19,6 +19,9 @@ internal static class GatewayBench
 {
     private const int BatchBytes = 2 << 20;
 
+    // The write service takes at most 10,000 operations per write.
+    private const int MaxBatchDocuments = 5000;
+
     public static Task RunAsync(int rows, int nq, string stateDir, bool text, TextWriter output) => text
         ? TextBench.RunAsync(nq, output, (corpus, top, results, notes) => TextRowsAsync(stateDir, corpus, top, results, notes))
         : VectorBench.RunAsync(rows, nq, output, (data, truth, results, notes) => VectorRowsAsync(stateDir, data, truth, results, notes));
@@ -97,7 +100,7 @@ internal static class GatewayBench
         for (var i = 0; i < count; i++)
         {
             batch.Upserts.Add(document(i));
-            if (batch.CalculateSize() >= BatchBytes || i == count - 1)
+            if (batch.Upserts.Count >= MaxBatchDocuments || batch.CalculateSize() >= BatchBytes || i == count - 1)
             {
                 await s.Write.WriteAsync(batch, s.Key);
                 writes++;
@@ -125,7 +128,7 @@ internal static class GatewayBench
         using var s = new Session(LoadProfile(stateDir));
         var ns = await LoadAsync(s, $"bench-v{data.Rows}", VectorBench.Schema(), data.Rows, i => VectorBench.Document(data, i), notes);
         var nq = data.Queries.Length;
-        QueryRequest Request(int q, int buckets)
+        QueryRequest Request(int q, int buckets, Consistency consistency = Consistency.Strong)
         {
             var v = new Vector();
             v.Values.AddRange(data.Queries[q]);
@@ -140,32 +143,35 @@ internal static class GatewayBench
                 spec.Filter = new Filter { Predicate = new Predicate { Attribute = "bucket", Op = FilterOperator.Lt, Value = new AttributeValue { IntValue = buckets } } };
             }
 
-            return new QueryRequest { Namespace = ns, Query = spec };
+            return new QueryRequest { Namespace = ns, Query = spec, Consistency = consistency };
         }
 
-        for (var c = 0; c < VectorData.Cases.Length; c++)
+        foreach (var consistency in new[] { Consistency.Strong, Consistency.Eventual })
         {
-            var buckets = VectorData.Cases[c].Buckets;
-            var first = Stopwatch.GetTimestamp();
-            var firstResponse = await s.Query.QueryAsync(Request(0, buckets), s.Key);
-            var firstMs = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
-            for (var q = 0; q < nq; q++)
+            for (var c = 0; c < VectorData.Cases.Length; c++)
             {
-                await s.Query.QueryAsync(Request(q, buckets), s.Key);
-            }
+                var buckets = VectorData.Cases[c].Buckets;
+                var first = Stopwatch.GetTimestamp();
+                var firstResponse = await s.Query.QueryAsync(Request(0, buckets, consistency), s.Key);
+                var firstMs = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
+                for (var q = 0; q < nq; q++)
+                {
+                    await s.Query.QueryAsync(Request(q, buckets, consistency), s.Key);
+                }
 
-            var lat = new List<double>(nq);
-            double recall = 0;
-            for (var q = 0; q < nq; q++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                var r = await s.Query.QueryAsync(Request(q, buckets), s.Key);
-                lat.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                recall += VectorBench.Recall(r.Result.Rows.Select(row => row.Document.Id.U64), truth.AsSpan(((c * nq) + q) * VectorData.K, VectorData.K));
-            }
+                var lat = new List<double>(nq);
+                double recall = 0;
+                for (var q = 0; q < nq; q++)
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    var r = await s.Query.QueryAsync(Request(q, buckets, consistency), s.Key);
+                    lat.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    recall += VectorBench.Recall(r.Result.Rows.Select(row => row.Document.Id.U64), truth.AsSpan(((c * nq) + q) * VectorData.K, VectorData.K));
+                }
 
-            results.Add(LatencyRow.From("moat via gateway (gRPC, TLS)", VectorData.Cases[c].Name, "warm", lat, recall / nq,
-                string.Create(CultureInfo.InvariantCulture, $"first query of the case {firstMs:F1} ms ({firstResponse.Performance.CacheTemperature})")));
+                results.Add(LatencyRow.From($"moat via gateway (gRPC, TLS, {Label(consistency)})", VectorData.Cases[c].Name, "warm", lat, recall / nq,
+                    string.Create(CultureInfo.InvariantCulture, $"first query of the case {firstMs:F1} ms ({firstResponse.Performance.CacheTemperature})")));
+            }
         }
     }
 
@@ -173,9 +179,10 @@ internal static class GatewayBench
     {
         using var s = new Session(LoadProfile(stateDir));
         var ns = await LoadAsync(s, "bench-text", TextBench.Schema(), corpus.Documents.Count, i => TextBench.Document(corpus.Documents[i], i), notes);
-        QueryRequest Request(int q) => new()
+        QueryRequest Request(int q, Consistency consistency) => new()
         {
             Namespace = ns,
+            Consistency = consistency,
             Query = new QuerySpec
             {
                 RankBy = new RankBy { Text = new TextRank { Bm25 = new Bm25Term { Attribute = "text", Query = corpus.Queries[q] } } },
@@ -183,12 +190,14 @@ internal static class GatewayBench
                 Projection = new Projection { ExcludeAllAttributes = true },
             },
         };
-        var first = Stopwatch.GetTimestamp();
-        var firstResponse = await s.Query.QueryAsync(Request(0), s.Key);
-        var firstMs = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
-        for (var q = 0; q < corpus.Queries.Count; q++)
+        foreach (var consistency in new[] { Consistency.Strong, Consistency.Eventual })
         {
-            await s.Query.QueryAsync(Request(q), s.Key);
+            var first = Stopwatch.GetTimestamp();
+            var firstResponse = await s.Query.QueryAsync(Request(0, consistency), s.Key);
+            var firstMs = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
+            for (var q = 0; q < corpus.Queries.Count; q++)
+            {
+                await s.Query.QueryAsync(Request(q, consistency), s.Key);
         }
 
         var lat = new List<double>();
@@ -196,14 +205,17 @@ internal static class GatewayBench
         for (var q = 0; q < corpus.Queries.Count; q++)
         {
             var t = Stopwatch.GetTimestamp();
-            var r = await s.Query.QueryAsync(Request(q), s.Key);
+            var r = await s.Query.QueryAsync(Request(q, consistency), s.Key);
             lat.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             var got = r.Result.Rows.Select(row => row.Document.Id.U64).ToList();
             var n = Math.Max(got.Count, top[q].Length);
             agree += n == 0 ? 1 : got.Count(top[q].Contains) / (double)n;
         }
 
-        results.Add(LatencyRow.From("moat via gateway (gRPC, TLS)", "BM25", "warm", lat, agree / corpus.Queries.Count,
+        results.Add(LatencyRow.From($"moat via gateway (gRPC, TLS, {Label(consistency)})", "BM25", "warm", lat, agree / corpus.Queries.Count,
             string.Create(CultureInfo.InvariantCulture, $"first query {firstMs:F1} ms ({firstResponse.Performance.CacheTemperature})")));
+        }
     }
+
+    private static string Label(Consistency c) => c == Consistency.Eventual ? "eventual" : "strong";
 }

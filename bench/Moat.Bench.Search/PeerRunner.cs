@@ -5,6 +5,9 @@ using System.Text.Json;
 /// <summary>Runs the LanceDB peer script (its progress goes to our stderr, its JSON result lines to us) with node from a project-local npm folder (.deps/bench-search), installing it when missing.</summary>
 internal static class PeerRunner
 {
+    /// <summary>False with <c>--no-peer</c> (end-to-end runs whose LanceDB rows come from an in-process run on the same seeded data).</summary>
+    public static bool Enabled { get; set; } = true;
+
     public static List<string> Run(string mode, string dataDir)
     {
         var repo = FindRepo();

@@ -6,11 +6,13 @@ using System.Globalization;
 //   e2e [rows] [queries] [--state-dir DIR] [--text]
 //                              end to end: a gRPC client through the gateway of a running `./moat dev`
 //   all [rows] [queries]       vectors, then text
+//   --no-peer                  leave LanceDB out
 // Results (markdown) go to stdout; progress to stderr.
 var mode = args.Length > 0 ? args[0] : "vectors";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 var output = Console.Out;
+PeerRunner.Enabled = !args.Contains("--no-peer");
 output.WriteLine($"_{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC_");
 output.WriteLine();
 switch (mode)

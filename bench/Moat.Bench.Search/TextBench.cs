@@ -98,7 +98,7 @@ internal static class TextBench
             File.WriteAllText(Path.Combine(peerDir, "queries.json"), JsonSerializer.Serialize(corpus.Queries));
             File.WriteAllText(Path.Combine(peerDir, "moat-top10.json"), JsonSerializer.Serialize(top));
             File.WriteAllText(Path.Combine(peerDir, "meta.json"), JsonSerializer.Serialize(new { coldOpens = ColdOpens }));
-            foreach (var line in PeerRunner.Run("text", peerDir))
+            foreach (var line in PeerRunner.Enabled ? PeerRunner.Run("text", peerDir) : [])
             {
                 PeerRunner.Parse(line, results, notes);
             }

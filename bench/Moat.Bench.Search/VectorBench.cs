@@ -178,7 +178,7 @@ internal static class VectorBench
                 moatProbes = index.DefaultProbes,
                 coldOpens = ColdOpensPerCase,
             }));
-            foreach (var line in PeerRunner.Run("vectors", peerDir))
+            foreach (var line in PeerRunner.Enabled ? PeerRunner.Run("vectors", peerDir) : [])
             {
                 PeerRunner.Parse(line, results, notes);
             }
