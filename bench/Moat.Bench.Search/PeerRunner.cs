@@ -1,9 +1,14 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 
-/// <summary>Runs the LanceDB peer script with node from a project-local npm folder (.deps/bench-search), installing it when missing.</summary>
+/// <summary>Runs the LanceDB peer script (its progress goes to our stderr, its JSON result lines to us) with node from a project-local npm folder (.deps/bench-search), installing it when missing.</summary>
 internal static class PeerRunner
 {
-    public static List<string> Run(string dataDir)
+    /// <summary>False with <c>--no-peer</c> (end-to-end runs whose LanceDB rows come from an in-process run on the same seeded data).</summary>
+    public static bool Enabled { get; set; } = true;
+
+    public static List<string> Run(string mode, string dataDir)
     {
         var repo = FindRepo();
         var deps = Path.Combine(repo, ".deps", "bench-search");
@@ -16,12 +21,42 @@ internal static class PeerRunner
             Exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], deps, TimeSpan.FromMinutes(10));
         }
 
-        return Exec("node", ["lancedb.mjs", dataDir], deps, TimeSpan.FromMinutes(30));
+        return Exec("node", ["--max-old-space-size=8192", "lancedb.mjs", mode, dataDir], deps, TimeSpan.FromMinutes(120));
+    }
+
+    /// <summary>One JSON line of the peer: a result row, or a note (ingest, index build and size).</summary>
+    public static void Parse(string line, List<LatencyRow> results, List<string> notes)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var r = doc.RootElement;
+        switch (r.GetProperty("kind").GetString())
+        {
+            case "query":
+                results.Add(new LatencyRow(
+                    r.GetProperty("engine").GetString()!,
+                    r.GetProperty("case").GetString()!,
+                    r.GetProperty("temperature").GetString()!,
+                    r.GetProperty("p50").GetDouble(),
+                    r.GetProperty("p99").GetDouble(),
+                    r.GetProperty("quality").GetDouble(),
+                    r.TryGetProperty("note", out var note) ? note.GetString()! : string.Empty));
+                break;
+            case "note":
+                notes.Add(r.GetProperty("text").GetString()!);
+                break;
+            default:
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"peer: {line}"));
+                break;
+        }
     }
 
     private static List<string> Exec(string file, string[] args, string cwd, TimeSpan timeout)
     {
-        var psi = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(file) { WorkingDirectory = cwd, RedirectStandardOutput = true };
+
+        // lance warns once per query that `_distance` is projected though not selected.
+        psi.Environment["LANCEDB_LOG"] = "error";
+        psi.Environment["RUST_LOG"] = "error";
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
@@ -31,7 +66,7 @@ internal static class PeerRunner
         var lines = new List<string>();
         p.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is { Length: > 0 } l)
+            if (e.Data is { Length: > 0 } l && l.StartsWith('{'))
             {
                 lock (lines)
                 {
@@ -39,7 +74,6 @@ internal static class PeerRunner
                 }
             }
         };
-        var err = p.StandardError.ReadToEndAsync();
         p.BeginOutputReadLine();
         if (!p.WaitForExit(timeout))
         {
@@ -50,7 +84,7 @@ internal static class PeerRunner
         p.WaitForExit();
         if (p.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{file} exited with {p.ExitCode}: {err.Result}");
+            throw new InvalidOperationException($"{file} exited with {p.ExitCode} (its errors are above).");
         }
 
         return lines;

@@ -228,6 +228,46 @@ public class SearchAdapterTests
         Assert.Throws<SegmentFormatException>(() => SearchSegmentAdapter.FromReader(Store(fold, "s", new TruncatedIvfBuilder())));
     }
 
+    [Fact]
+    public void A_version_1_ivf_index_still_loads_and_version_2_keeps_its_calibrated_probes()
+    {
+        var fold = WalFold.Fold([Entry(1, Enumerable.Range(0, 300).Select(i => TestData.Upsert(Doc((ulong)i, i))))]);
+        var current = (IvfSq8Index)SearchSegmentAdapter.FromReader(Store(fold, "s2", new IvfSq8IndexBuilder())).Vectors["emb"].Index!;
+        Assert.True(current.Calibrated);
+        var seg = SearchSegmentAdapter.FromReader(Store(fold, "s1", new Version1IvfBuilder()));
+        var old = Assert.IsType<IvfSq8Index>(seg.Vectors["emb"].Index);
+        Assert.False(old.Calibrated);
+        Assert.Equal(Math.Min(old.Lists, Math.Max(8, (int)Math.Ceiling(old.Lists / 12.0))), old.DefaultProbes);
+        var q = Enumerable.Range(0, Dims).Select(x => (float)(x % 3)).ToArray();
+        var ann = new SearchSnapshot([seg]).Search(new SearchQuery { RankBy = new VectorRanking("emb", q), TopK = 10, Ann = new AnnOptions { Strategy = AnnStrategy.Index } });
+        var exact = new SearchSnapshot([seg]).Search(new SearchQuery { RankBy = new VectorRanking("emb", q, Exact: true), TopK = 10 });
+        Assert.Equal(1, ann.Stats.IndexedSegments);
+        Assert.Equal(10, ann.Hits.Count);
+
+        // Exact distances, each no better than the true neighbour of its rank.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(ann.Hits[i].Score >= exact.Hits[i].Score - 1e-4);
+        }
+    }
+
+    /// <summary>Writes what version 1 wrote: the same layout with zeros where version 2 keeps the probes.</summary>
+    private sealed class Version1IvfBuilder : IVectorIndexBuilder
+    {
+        public string Kind => IvfSq8Index.KindName;
+
+        public uint Version => 1;
+
+        public void Build(string column, Moat.V1.VectorColumn config, VectorColumnData vectors, IBufferWriter<byte> output)
+        {
+            var full = new ArrayBufferWriter<byte>();
+            new IvfSq8IndexBuilder().Build(column, config, vectors, full);
+            var bytes = full.WrittenSpan.ToArray();
+            bytes.AsSpan(16, 8).Clear();
+            output.Write(bytes);
+        }
+    }
+
     private sealed class FutureIndexBuilder : IVectorIndexBuilder
     {
         public string Kind => "hnsw-future";

@@ -10,13 +10,18 @@ namespace Moat.Search.Vectors;
 /// inverted lists; each list holds its rows' SQ8 codes. A query ranks the centroids, scores the
 /// codes of the accepted rows in the nearest lists (widening past <c>probes</c> lists until as many
 /// accepted rows were scored as an unfiltered search would score), keeps the best
-/// k × rerank-factor, and re-ranks those on the column's floats. Cosine columns are indexed
-/// normalised. Memory: d + 8 bytes per row plus the centroids (docs/search.md).
+/// k × rerank-factor, and re-ranks those on the column's floats. The probe count is calibrated at
+/// build time on the index's own rows (<see cref="ProbeCalibration"/>) and stored with it. Cosine
+/// columns are indexed normalised. Memory: d + 8 bytes per row plus the centroids (docs/search.md).
 /// </summary>
 public sealed class IvfSq8Index : IVectorIndex
 {
     public const string KindName = "ivf-sq8";
-    public const uint FormatVersion = 1;
+    /// <summary>Version written: 2 stores the calibrated probes in the header (version 1 held zeros there).</summary>
+    public const uint FormatVersion = 2;
+
+    /// <summary>Oldest version read (a rolling upgrade never strands an index).</summary>
+    public const uint MinFormatVersion = 1;
     private const int HeaderLength = 24;
     private const int DefaultRerankFactor = 4;
 
@@ -27,14 +32,18 @@ public sealed class IvfSq8Index : IVectorIndex
     private readonly ReadOnlyMemory<byte> rows;
     private readonly ReadOnlyMemory<byte> norms;
     private readonly ReadOnlyMemory<byte> codes;
+    private readonly int probesSmall;
+    private readonly int probesLarge;
     private float[]? centroidNorms;
 
-    private IvfSq8Index(int dims, VectorMetric metric, int lists, int count, ReadOnlyMemory<byte> mins, ReadOnlyMemory<byte> scales, ReadOnlyMemory<byte> centroids, ReadOnlyMemory<byte> offsets, ReadOnlyMemory<byte> rows, ReadOnlyMemory<byte> norms, ReadOnlyMemory<byte> codes)
+    private IvfSq8Index(int dims, VectorMetric metric, int lists, int count, int probesSmall, int probesLarge, ReadOnlyMemory<byte> mins, ReadOnlyMemory<byte> scales, ReadOnlyMemory<byte> centroids, ReadOnlyMemory<byte> offsets, ReadOnlyMemory<byte> rows, ReadOnlyMemory<byte> norms, ReadOnlyMemory<byte> codes)
     {
         Dimensions = dims;
         Metric = metric;
         Lists = lists;
         Count = count;
+        this.probesSmall = probesSmall;
+        this.probesLarge = probesLarge;
         this.mins = mins;
         this.scales = scales;
         this.centroids = centroids;
@@ -56,8 +65,33 @@ public sealed class IvfSq8Index : IVectorIndex
 
     public long MemoryBytes => (long)mins.Length + scales.Length + centroids.Length + offsets.Length + rows.Length + norms.Length + codes.Length;
 
-    /// <summary>Lists probed by default: enough for recall@10 ≥ 0.95 on clustered data (docs/search.md).</summary>
-    public int DefaultProbes => Math.Clamp((int)Math.Ceiling(Lists / 12.0), Math.Min(Lists, 8), Lists);
+    /// <summary>Lists probed by default for k = 10 (see <see cref="ProbesFor"/>).</summary>
+    public int DefaultProbes => ProbesFor(ProbeCalibration.SmallK);
+
+    /// <summary>Whether the probe counts were calibrated on the data (version 2) or follow the fixed rule of version 1.</summary>
+    public bool Calibrated => probesSmall > 0;
+
+    /// <summary>
+    /// Lists probed by default for a top-k search: the probes calibrated for k = 10 and k = 100,
+    /// interpolated (and beyond 100 extrapolated) on log k; an uncalibrated (version 1) index keeps
+    /// the fixed rule max(8, ⌈lists / 12⌉).
+    /// </summary>
+    public int ProbesFor(int k)
+    {
+        if (!Calibrated)
+        {
+            return Math.Clamp((int)Math.Ceiling(Lists / 12.0), Math.Min(Lists, 8), Lists);
+        }
+
+        if (k <= ProbeCalibration.SmallK)
+        {
+            return probesSmall;
+        }
+
+        var slope = probesLarge - probesSmall;
+        var p = probesSmall + (slope * Math.Log10(k / (double)ProbeCalibration.SmallK));
+        return Math.Clamp((int)Math.Ceiling(p), probesSmall, Lists);
+    }
 
     private bool Normalized => Metric == VectorMetric.Cosine;
 
@@ -173,6 +207,10 @@ public sealed class IvfSq8Index : IVectorIndex
             KMeans.Assign(data, n, d, cents, lists, innerProduct, assign);
         }
 
+        var (probesSmall, probesLarge) = options.CalibrationQueries > 0
+            ? ProbeCalibration.Calibrate(data, n, d, cents, lists, assign, innerProduct, options.CalibrationQueries, options.CalibrationRecall, rng)
+            : (0, 0);
+
         var listSizes = new int[lists];
         foreach (var a in assign)
         {
@@ -199,15 +237,16 @@ public sealed class IvfSq8Index : IVectorIndex
             nrm[slot] = ScalarQuantizer.DecodedSquaredNorm(code, mn, sc);
         }
 
-        return new IvfSq8Index(d, column.Metric, lists, n, Bytes(mn), Bytes(sc), Bytes(cents), Bytes(offs), Bytes(rowIds), Bytes(nrm), cds);
+        return new IvfSq8Index(d, column.Metric, lists, n, probesSmall, probesLarge, Bytes(mn), Bytes(sc), Bytes(cents), Bytes(offs), Bytes(rowIds), Bytes(nrm), cds);
     }
 
     private static byte[] Bytes<T>(T[] values)
         where T : struct => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
     /// <summary>
-    /// Writes the serialised form (kind "ivf-sq8", version 1): a 24-byte header (u32 dimensions,
-    /// u32 lists, u32 rows, u8 metric, 3 zero bytes, u64 zero), then f32 mins[d], f32 scales[d],
+    /// Writes the serialised form (kind "ivf-sq8", version 2): a 24-byte header (u32 dimensions,
+    /// u32 lists, u32 rows, u8 metric, 3 zero bytes, u32 probes for k = 10, u32 probes for k = 100;
+    /// version 1 had zeros there), then f32 mins[d], f32 scales[d],
     /// f32 centroids[lists × d], u32 list offsets[lists + 1], u32 rows[n], f32 decoded squared
     /// norms[n], u8 codes[n × d], each block zero-padded to 8 bytes. Little-endian.
     /// </summary>
@@ -220,6 +259,8 @@ public sealed class IvfSq8Index : IVectorIndex
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)Lists);
         BinaryPrimitives.WriteUInt32LittleEndian(head[8..], (uint)Count);
         head[12] = (byte)Metric;
+        BinaryPrimitives.WriteUInt32LittleEndian(head[16..], (uint)probesSmall);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[20..], (uint)probesLarge);
         output.Write(head);
         Span<byte> zeros = stackalloc byte[8];
         zeros.Clear();
@@ -234,9 +275,17 @@ public sealed class IvfSq8Index : IVectorIndex
         }
     }
 
-    /// <summary>Views a serialised index without copying; checks it against the column it belongs to.</summary>
-    public static IvfSq8Index Load(ReadOnlyMemory<byte> bytes, int dimensions, VectorMetric metric, int rowCount)
+    /// <summary>
+    /// Views a serialised index (version 1 or 2) without copying; checks it against the column it
+    /// belongs to. A version 1 index probes by the fixed rule.
+    /// </summary>
+    public static IvfSq8Index Load(ReadOnlyMemory<byte> bytes, int dimensions, VectorMetric metric, int rowCount, uint version = FormatVersion)
     {
+        if (version is < MinFormatVersion or > FormatVersion)
+        {
+            throw new FormatException($"ivf-sq8 version {version} is not readable (versions {MinFormatVersion} to {FormatVersion} are).");
+        }
+
         var s = bytes.Span;
         if (s.Length < HeaderLength)
         {
@@ -250,6 +299,13 @@ public sealed class IvfSq8Index : IVectorIndex
         if (d != dimensions || m != metric || lists < 1 || n < 0 || n > rowCount)
         {
             throw new FormatException($"The ivf-sq8 index ({d} dimensions, {m}, {n} rows) does not fit its column ({dimensions} dimensions, {metric}, {rowCount} rows).");
+        }
+
+        var probesSmall = version >= 2 ? (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[16..]), int.MaxValue) : 0;
+        var probesLarge = version >= 2 ? (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[20..]), int.MaxValue) : 0;
+        if (probesSmall > lists || probesLarge > lists || (probesSmall == 0) != (probesLarge == 0) || probesLarge < probesSmall)
+        {
+            throw new FormatException($"The ivf-sq8 probe counts ({probesSmall}, {probesLarge}) do not fit its {lists} lists.");
         }
 
         var pos = HeaderLength;
@@ -271,6 +327,8 @@ public sealed class IvfSq8Index : IVectorIndex
             m,
             lists,
             n,
+            probesSmall,
+            probesLarge,
             Take(d * 4L),
             Take(d * 4L),
             Take((long)lists * d * 4),
@@ -306,7 +364,7 @@ public sealed class IvfSq8Index : IVectorIndex
     public int EstimatedCost(int k, AnnOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var probes = Math.Clamp(options.Probes > 0 ? options.Probes : DefaultProbes, 1, Lists);
+        var probes = Math.Clamp(options.Probes > 0 ? options.Probes : ProbesFor(k), 1, Lists);
         var factor = options.RerankFactor > 0 ? options.RerankFactor : DefaultRerankFactor;
         return (int)Math.Min(int.MaxValue, ((long)Count * probes / Lists) + Lists + ((long)k * factor));
     }
@@ -354,7 +412,7 @@ public sealed class IvfSq8Index : IVectorIndex
 
             cdist.Sort(ord);
 
-            var probes = Math.Clamp(options.Probes > 0 ? options.Probes : DefaultProbes, 1, Lists);
+            var probes = Math.Clamp(options.Probes > 0 ? options.Probes : ProbesFor(k), 1, Lists);
             var factor = options.RerankFactor > 0 ? options.RerankFactor : DefaultRerankFactor;
             var budget = 0L;
             var offs = Offsets;

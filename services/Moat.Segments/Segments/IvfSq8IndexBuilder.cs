@@ -5,9 +5,10 @@ using Moat.V1;
 namespace Moat.Segments.Segments;
 
 /// <summary>
-/// Fills a vector column's index slot with Moat.Search's IVF-SQ8 index (kind "ivf-sq8", version 1;
-/// layout in docs/search.md), trained with a fixed seed so a rebuild of the same rows gives the
-/// same bytes. <see cref="VectorIndexDecoder"/> reads it back.
+/// Fills a vector column's index slot with Moat.Search's IVF-SQ8 index (kind "ivf-sq8", version 2:
+/// probes calibrated on the rows; layout in docs/search.md), trained with a fixed seed so a rebuild
+/// of the same rows gives the same bytes. <see cref="VectorIndexDecoder"/> reads it back (versions 1
+/// and 2).
 /// </summary>
 public sealed class IvfSq8IndexBuilder(IvfSq8Options? options = null) : IVectorIndexBuilder
 {

@@ -14,14 +14,14 @@ public static class VectorIndexDecoder
     {
         ArgumentNullException.ThrowIfNull(blob);
         ArgumentNullException.ThrowIfNull(column);
-        if (blob.Kind != IvfSq8Index.KindName || blob.Version != IvfSq8Index.FormatVersion)
+        if (blob.Kind != IvfSq8Index.KindName || blob.Version < IvfSq8Index.MinFormatVersion || blob.Version > IvfSq8Index.FormatVersion)
         {
             return null;
         }
 
         try
         {
-            return IvfSq8Index.Load(blob.Bytes, column.Dimensions, column.Metric, column.RowCount);
+            return IvfSq8Index.Load(blob.Bytes, column.Dimensions, column.Metric, column.RowCount, blob.Version);
         }
         catch (FormatException e)
         {
