@@ -7,6 +7,12 @@ using Moat.Bench.Write;
 
 // Sustained upserts (128-d float32 vector + 3 attributes) measured three ways on the same seeded rows:
 // Moat's durable write path, the bare durable put of the same bytes (the floor), and LanceDB table.add.
+if (args.Length == 2 && args[0] == "--breakdown")
+{
+    await Breakdown.RunAsync(WriteDataSet.Generate(BenchOptions.WriteDataSetSize, BenchOptions.Seed), int.Parse(args[1], CultureInfo.InvariantCulture), Path.GetTempPath(), Console.Out);
+    return 0;
+}
+
 var options = BenchOptions.Parse(args);
 var log = Console.Error;
 // Blocking fsyncs hold pool threads: let the pool have enough from the start, for every system alike.

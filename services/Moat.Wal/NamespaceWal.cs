@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
@@ -17,6 +18,12 @@ namespace Moat.Wal;
 /// </summary>
 internal sealed class NamespaceWal
 {
+    /// <summary>
+    /// Buffers of sealed entries (ciphertext only: never shared with plaintext users), returned once
+    /// the store's call has completed; after a failed put the buffer is left to the GC instead.
+    /// </summary>
+    private static readonly ArrayPool<byte> SealedBuffers = ArrayPool<byte>.Create(maxArrayLength: 16 * 1024 * 1024, maxArraysPerBucket: 4);
+
     private readonly string _namespaceId;
     private readonly string _prefix;
     private readonly IObjectStore _store;
@@ -28,6 +35,7 @@ internal sealed class NamespaceWal
     private readonly Func<NamespaceWal, bool> _tryRetire;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationToken _stopping;
+    private readonly List<ReadOnlyMemory<byte>> _encodedWrites = [];
     private int _pending;
 
     // Owned by the commit loop only.
@@ -146,6 +154,7 @@ internal sealed class NamespaceWal
             var (sequence, committedAt) = await WriteEntryAsync(batch).ConfigureAwait(false);
 
             // Free the places first: a caller that sees its acknowledgement sees the queue without it.
+            ReleaseEncoded(batch);
             Release(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -166,10 +175,19 @@ internal sealed class NamespaceWal
 
     private void Fail(List<PendingWrite> writes, Exception failure)
     {
+        ReleaseEncoded(writes);
         Release(writes.Count);
         foreach (var write in writes)
         {
             write.Completion.TrySetException(failure);
+        }
+    }
+
+    private static void ReleaseEncoded(List<PendingWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            write.ReleaseEncoded();
         }
     }
 
@@ -193,8 +211,10 @@ internal sealed class NamespaceWal
             var sequence = _next;
             var key = StoragePaths.WalEntry(_namespaceId, sequence);
             var committedAt = _time.GetUtcNow();
-            var sealedEntry = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
-            if (await PutResolvedAsync(key, sequence, sealedEntry).ConfigureAwait(false))
+            var (sealedBuffer, sealedLength) = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
+            var stored = await PutResolvedAsync(key, sequence, sealedBuffer.AsMemory(0, sealedLength)).ConfigureAwait(false);
+            SealedBuffers.Return(sealedBuffer);
+            if (stored)
             {
                 _next = sequence + 1;
                 _highestKnown = sequence;
@@ -239,28 +259,48 @@ internal sealed class NamespaceWal
         return last + 1;
     }
 
-    private async Task<byte[]> SealAsync(List<PendingWrite> batch, long sequence, DateTimeOffset committedAt, string key)
+    /// <summary>
+    /// Encodes the entry from the batch's already encoded writes into a pooled buffer, seals it into a
+    /// buffer of <see cref="SealedBuffers"/> and clears the plaintext. Returns the sealed buffer and length.
+    /// </summary>
+    private async Task<(byte[] Buffer, int Length)> SealAsync(List<PendingWrite> batch, long sequence, DateTimeOffset committedAt, string key)
     {
         var (keyringVersion, dekId, dataKey) = await _keys.GetCurrentAsync(_namespaceId, _stopping).ConfigureAwait(false);
-        var entry = new WalEntry
+        var header = new WalEntry
         {
             NamespaceId = _namespaceId,
             Sequence = (ulong)sequence,
             CommittedAt = Timestamp.FromDateTimeOffset(committedAt),
         };
+        _encodedWrites.Clear();
         foreach (var write in batch)
         {
-            entry.Writes.Add(write.Write);
+            _encodedWrites.Add(write.Encoded);
         }
 
-        var plaintext = WalEntryCodec.Encode(entry);
+        var length = WalEntryCodec.GetEncodedLength(header, _encodedWrites);
+        var sealedLength = checked((int)SealedObjectFormat.GetSealedLength(length));
+        var plaintext = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            return SealedObjectWriter.Seal(plaintext, key, keyringVersion, dekId, dataKey.Span);
+            WalEntryCodec.Encode(header, _encodedWrites, plaintext);
+            var sealedBuffer = SealedBuffers.Rent(sealedLength);
+            try
+            {
+                SealedObjectWriter.Seal(plaintext.AsSpan(0, length), sealedBuffer, key, keyringVersion, dekId, dataKey.Span);
+                return (sealedBuffer, sealedLength);
+            }
+            catch
+            {
+                SealedBuffers.Return(sealedBuffer);
+                throw;
+            }
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            _encodedWrites.Clear();
+            CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(plaintext);
         }
     }
 
@@ -268,7 +308,7 @@ internal sealed class NamespaceWal
     /// Puts the sealed entry create-if-absent. True: the store holds it (ours). False: another writer
     /// holds the sequence. Throws <see cref="WalCommitException"/> when it cannot tell or gives up.
     /// </summary>
-    private async Task<bool> PutResolvedAsync(string key, long sequence, byte[] sealedEntry)
+    private async Task<bool> PutResolvedAsync(string key, long sequence, ReadOnlyMemory<byte> sealedEntry)
     {
         _unresolvedPut = false;
         for (var put = 1; ; put++)
@@ -323,7 +363,7 @@ internal sealed class NamespaceWal
         }
     }
 
-    private async Task<ReadBack> ReadBackAsync(string key, long sequence, byte[] sealedEntry, Exception putFailure)
+    private async Task<ReadBack> ReadBackAsync(string key, long sequence, ReadOnlyMemory<byte> sealedEntry, Exception putFailure)
     {
         Exception last = putFailure;
         for (var attempt = 1; attempt <= _options.MaxReadBackAttempts; attempt++)
@@ -334,7 +374,7 @@ internal sealed class NamespaceWal
                 timeout.CancelAfter(_options.StoreCallTimeout);
                 var stored = await _store.GetAsync(key, null, timeout.Token).ConfigureAwait(false);
                 return stored is null ? ReadBack.Absent
-                    : stored.Data.Span.SequenceEqual(sealedEntry) ? ReadBack.Ours
+                    : stored.Data.Span.SequenceEqual(sealedEntry.Span) ? ReadBack.Ours
                     : ReadBack.Other;
             }
             catch (Exception e) when (e is ObjectStoreException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))
