@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace Moat.Bench.Write;
 
-/// <summary>Command line: <c>[--seconds S] [--warmup S] [--rounds N] [--cases 1x64,100x1,...] [--dir PATH] [--no-lancedb]</c>.</summary>
-internal sealed record BenchOptions(double Seconds, double Warmup, int Rounds, IReadOnlyList<(int Batch, int Writers)> Cases, string Directory, bool LanceDb)
+/// <summary>Command line: <c>[--seconds S] [--warmup S] [--rounds N] [--cases 1x64,100x1,...] [--dir PATH] [--window MS] [--no-lancedb]</c>.</summary>
+internal sealed record BenchOptions(double Seconds, double Warmup, int Rounds, IReadOnlyList<(int Batch, int Writers)> Cases, string Directory, bool LanceDb, TimeSpan? Window)
 {
     public const string DefaultCases = "1x64,1x1,100x1,100x16,100x64,10000x1,10000x4";
 
@@ -15,6 +15,7 @@ internal sealed record BenchOptions(double Seconds, double Warmup, int Rounds, I
         var cases = DefaultCases;
         var directory = Path.GetTempPath();
         var lance = true;
+        TimeSpan? window = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,7 +26,8 @@ internal sealed record BenchOptions(double Seconds, double Warmup, int Rounds, I
                 case "--cases": cases = args[++i]; break;
                 case "--dir": directory = args[++i]; break;
                 case "--no-lancedb": lance = false; break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--seconds S] [--warmup S] [--rounds N] [--cases {DefaultCases}] [--dir PATH] [--no-lancedb]");
+                case "--window": window = TimeSpan.FromMilliseconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--seconds S] [--warmup S] [--rounds N] [--cases {DefaultCases}] [--dir PATH] [--window MS] [--no-lancedb]");
             }
         }
 
@@ -38,7 +40,7 @@ internal sealed record BenchOptions(double Seconds, double Warmup, int Rounds, I
             throw new ArgumentException($"--cases: each case is BATCHxWRITERS with a batch that divides {WriteDataSetSize} and at least one writer.");
         }
 
-        return new BenchOptions(seconds, warmup, rounds, parsed, directory, lance);
+        return new BenchOptions(seconds, warmup, rounds, parsed, directory, lance, window);
     }
 
     /// <summary>Rows generated (every batch is a contiguous slice of them).</summary>

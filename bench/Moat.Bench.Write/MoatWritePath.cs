@@ -10,7 +10,7 @@ namespace Moat.Bench.Write;
 
 /// <summary>
 /// The durable write path as the write service runs it: <see cref="GroupCommitQueue"/> (default
-/// options) over <see cref="ResilientObjectStore"/> (default options) over a
+/// options unless the window is given) over <see cref="ResilientObjectStore"/> (default options) over a
 /// <see cref="LocalFileSystemStore"/>, sealing with an in-process DEK.
 /// </summary>
 internal sealed class MoatWritePath : IAsyncDisposable
@@ -20,12 +20,12 @@ internal sealed class MoatWritePath : IAsyncDisposable
     private readonly LocalFileSystemStore _local;
     private readonly GroupCommitQueue _queue;
 
-    public MoatWritePath(string root, string namespaceId, IWalKeySource keys)
+    public MoatWritePath(string root, string namespaceId, IWalKeySource keys, TimeSpan? window)
     {
         _root = root;
         _namespaceId = namespaceId;
         _local = new LocalFileSystemStore(root, "bench-1");
-        _queue = new GroupCommitQueue(new ResilientObjectStore(_local, new ResilientObjectStoreOptions()), keys, new GroupCommitOptions());
+        _queue = new GroupCommitQueue(new ResilientObjectStore(_local, new ResilientObjectStoreOptions()), keys, window is { } w ? new GroupCommitOptions { Window = w } : new GroupCommitOptions());
     }
 
     public Task<WalAck> SubmitAsync(WalWrite write) => _queue.SubmitAsync(_namespaceId, write, CancellationToken.None);

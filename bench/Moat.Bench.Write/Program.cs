@@ -64,7 +64,7 @@ try
                 var root = Path.Combine(work, "moat-" + run++);
                 try
                 {
-                    await using var path = new MoatWritePath(root, "bench", keys);
+                    await using var path = new MoatWritePath(root, "bench", keys, options.Window);
                     var result = await ClosedLoop.RunAsync(writers, batch, duration, n =>
                         path.SubmitAsync(data.BuildWrite((int)(n * batch % data.Count), batch)));
                     entries = path.CountEntries();
