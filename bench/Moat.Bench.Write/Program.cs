@@ -59,6 +59,8 @@ try
 
             // Moat: build the write as the service does, submit, wait for the durable ack.
             var entries = 0;
+            var pauseBefore = GC.GetTotalPauseDuration();
+            var gen2Before = GC.CollectionCount(2);
             var moat = await Measure(async duration =>
             {
                 var root = Path.Combine(work, "moat-" + run++);
@@ -77,7 +79,8 @@ try
             });
             results.Moat.Add(moat);
             results.Entries.Add(entries);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{batch}x{writers} moat:    {moat}, {entries} entries"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{batch}x{writers} moat:    {moat}, {entries} entries; GC paused {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - gen2Before} gen2 (warm-up included)"));
 
             if (lance is not null)
             {
