@@ -12,12 +12,12 @@ internal sealed class CaseResult(int batch, int writers, int floorBytes)
 
     public List<RunResult> Moat { get; } = [];
 
+    /// <summary>Moat with every write built before the run: the WAL and store alone, without the per-document object model.</summary>
+    public List<RunResult> MoatPrebuilt { get; } = [];
+
     public List<RunResult> Floor { get; } = [];
 
     public List<RunResult> LanceDb { get; } = [];
-
-    /// <summary>WAL entries written by each Moat run.</summary>
-    public List<int> Entries { get; } = [];
 
     /// <summary>The round with the highest throughput.</summary>
     public static RunResult? Best(List<RunResult> runs) => runs.Count == 0 ? null : runs.MaxBy(r => r.DocumentsPerSecond);

@@ -13,6 +13,7 @@ internal static class ClosedLoop
     {
         var latencies = new List<double>[writers];
         long next = -1;
+        var pausedBefore = GC.GetTotalPauseDuration();
         var started = Stopwatch.GetTimestamp();
         var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var tasks = new Task[writers];
@@ -34,6 +35,9 @@ internal static class ClosedLoop
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var all = latencies.SelectMany(l => l).ToArray();
-        return RunResult.From((long)all.Length * documentsPerOperation, seconds, all);
+        return RunResult.From((long)all.Length * documentsPerOperation, seconds, all) with
+        {
+            GcPauseMs = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds,
+        };
     }
 }

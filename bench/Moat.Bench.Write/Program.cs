@@ -58,29 +58,16 @@ try
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{batch}x{writers} floor:   {floor}"));
 
             // Moat: build the write as the service does, submit, wait for the durable ack.
-            var entries = 0;
-            var pauseBefore = GC.GetTotalPauseDuration();
-            var gen2Before = GC.CollectionCount(2);
-            var moat = await Measure(async duration =>
-            {
-                var root = Path.Combine(work, "moat-" + run++);
-                try
-                {
-                    await using var path = new MoatWritePath(root, "bench", keys, options.Window);
-                    var result = await ClosedLoop.RunAsync(writers, batch, duration, n =>
-                        path.SubmitAsync(data.BuildWrite((int)(n * batch % data.Count), batch)));
-                    entries = path.CountEntries();
-                    return result;
-                }
-                finally
-                {
-                    Directory.Delete(root, recursive: true);
-                }
-            });
+            var moat = await Measure(duration => RunMoatAsync(writers, batch, duration, n => data.BuildWrite((int)(n * batch % data.Count), batch)));
             results.Moat.Add(moat);
-            results.Entries.Add(entries);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{batch}x{writers} moat:    {moat}, {entries} entries; GC paused {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds:F0} ms, {GC.CollectionCount(2) - gen2Before} gen2 (warm-up included)"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{batch}x{writers} moat:    {moat}"));
+
+            // The same with the writes built beforehand: what the WAL and the store cost alone.
+            var prebuilt = Enumerable.Range(0, data.Count / batch).Select(i => data.BuildWrite(i * batch, batch)).ToArray();
+            var moatPrebuilt = await Measure(duration => RunMoatAsync(writers, batch, duration, n => prebuilt[n % prebuilt.Length]));
+            prebuilt = null;
+            results.MoatPrebuilt.Add(moatPrebuilt);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{batch}x{writers} moat (pre-built writes): {moatPrebuilt}"));
 
             if (lance is not null)
             {
@@ -113,6 +100,22 @@ finally
 var loadAfter = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
 ResultTable.Print(Console.Out, rows, options, lance?.Version, loadBefore, loadAfter);
 return 0;
+
+// One closed-loop run of the durable write path in a fresh store; writeFor(n) gives operation n's write.
+async Task<RunResult> RunMoatAsync(int writers, int batch, TimeSpan duration, Func<long, Moat.Internal.V1.WalWrite> writeFor)
+{
+    var root = Path.Combine(work, "moat-" + run++);
+    try
+    {
+        await using var path = new MoatWritePath(root, "bench", keys, options.Window);
+        var result = await ClosedLoop.RunAsync(writers, batch, duration, n => path.SubmitAsync(writeFor(n)));
+        return result with { Entries = path.CountEntries() };
+    }
+    finally
+    {
+        Directory.Delete(root, recursive: true);
+    }
+}
 
 // Warm up (JIT, files, caches) on a throwaway run, then measure.
 async Task<RunResult> Measure(Func<TimeSpan, Task<RunResult>> once)
