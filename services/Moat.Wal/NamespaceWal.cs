@@ -91,11 +91,15 @@ internal sealed class NamespaceWal
     {
         var reader = _queue.Reader;
         var batch = new List<PendingWrite>();
+        var alone = false; // the last batch was one write, and none arrived while it was committed
         try
         {
             while (await WaitOrRetireAsync(reader).ConfigureAwait(false))
             {
-                if (_options.Window > TimeSpan.Zero)
+                // The window gathers company; a lone writer (one write at a time, waiting for each
+                // acknowledgement) has none to gather and would only wait. Writes that arrive during
+                // a commit switch the window back on for the next batch.
+                if (_options.Window > TimeSpan.Zero && !alone)
                 {
                     await Task.Delay(_options.Window, _time, _stopping).ConfigureAwait(false);
                 }
@@ -111,6 +115,7 @@ internal sealed class NamespaceWal
                 }
 
                 await CommitAsync(batch).ConfigureAwait(false);
+                alone = batch.Count == 1 && !reader.TryPeek(out _);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
