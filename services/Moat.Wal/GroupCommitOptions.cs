@@ -8,7 +8,8 @@ public sealed class GroupCommitOptions
     /// <summary>
     /// How long a commit waits after its first write for more to join. Default 2 ms. Zero commits as
     /// soon as the previous commit of the namespace finished: writes that arrive while a put is in
-    /// flight still form one entry.
+    /// flight still form one entry. Not waited after a batch of one write during whose commit no
+    /// other write arrived (a lone writer has no company to wait for).
     /// </summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMilliseconds(2);
 

@@ -93,18 +93,26 @@ public sealed class GroupCommitQueue : IAsyncDisposable
         }
 
         ObjectKey.ValidatePrefix(WalPaths.Prefix(namespaceId), nameof(namespaceId));
-        var pending = new PendingWrite(write, expectedVersion);
-        lock (_gate)
+        var pending = new PendingWrite(write, expectedVersion); // encoded here, on the submitter's thread
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_total >= _options.MaxQueuedWritesTotal)
+            lock (_gate)
             {
-                throw new WalQueueFullException(namespaceId, _options.MaxQueuedWritesTotal, "this write service");
-            }
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_total >= _options.MaxQueuedWritesTotal)
+                {
+                    throw new WalQueueFullException(namespaceId, _options.MaxQueuedWritesTotal, "this write service");
+                }
 
-            var wal = _namespaces.GetOrAdd(namespaceId, id => new NamespaceWal(id, _store, _keys, _options, _time, _logger, Release, TryRetire, _listeners, _stopping.Token));
-            wal.Enqueue(pending); // may throw WalQueueFullException for the namespace
-            _total++;
+                var wal = _namespaces.GetOrAdd(namespaceId, id => new NamespaceWal(id, _store, _keys, _options, _time, _logger, Release, TryRetire, _listeners, _stopping.Token));
+                wal.Enqueue(pending); // may throw WalQueueFullException for the namespace
+                _total++;
+            }
+        }
+        catch
+        {
+            pending.ReleaseEncoded();
+            throw;
         }
 
         return pending.Completion.Task.WaitAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
@@ -17,6 +18,12 @@ namespace Moat.Wal;
 /// </summary>
 internal sealed class NamespaceWal
 {
+    /// <summary>
+    /// Buffers of sealed entries (ciphertext only: never shared with plaintext users), returned once
+    /// the store's call has completed; after a failed put the buffer is left to the GC instead.
+    /// </summary>
+    private static readonly ArrayPool<byte> SealedBuffers = ArrayPool<byte>.Create(maxArrayLength: 16 * 1024 * 1024, maxArraysPerBucket: 4);
+
     private readonly string _namespaceId;
     private readonly string _prefix;
     private readonly IObjectStore _store;
@@ -29,6 +36,7 @@ internal sealed class NamespaceWal
     private readonly ICommitListener[] _listeners;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationToken _stopping;
+    private readonly List<ReadOnlyMemory<byte>> _encodedWrites = [];
     private int _pending;
 
     // Owned by the commit loop only.
@@ -85,11 +93,15 @@ internal sealed class NamespaceWal
     {
         var reader = _queue.Reader;
         var batch = new List<PendingWrite>();
+        var alone = false; // the last batch was one write, and none arrived while it was committed
         try
         {
             while (await WaitOrRetireAsync(reader).ConfigureAwait(false))
             {
-                if (_options.Window > TimeSpan.Zero)
+                // The window gathers company; a lone writer (one write at a time, waiting for each
+                // acknowledgement) has none to gather and would only wait. Writes that arrive during
+                // a commit switch the window back on for the next batch.
+                if (_options.Window > TimeSpan.Zero && !alone)
                 {
                     await Task.Delay(_options.Window, _time, _stopping).ConfigureAwait(false);
                 }
@@ -114,6 +126,7 @@ internal sealed class NamespaceWal
                 }
 
                 await CommitAsync(batch).ConfigureAwait(false);
+                alone = batch.Count == 1 && !reader.TryPeek(out _);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -159,6 +172,7 @@ internal sealed class NamespaceWal
                 : await WriteEntryAsync(batch).ConfigureAwait(false);
 
             // Free the places first: a caller that sees its acknowledgement sees the queue without it.
+            ReleaseEncoded(batch);
             Release(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
@@ -186,10 +200,19 @@ internal sealed class NamespaceWal
 
     private void Fail(List<PendingWrite> writes, Exception failure)
     {
+        ReleaseEncoded(writes);
         Release(writes.Count);
         foreach (var write in writes)
         {
             write.Completion.TrySetException(failure);
+        }
+    }
+
+    private static void ReleaseEncoded(List<PendingWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            write.ReleaseEncoded();
         }
     }
 
@@ -213,8 +236,18 @@ internal sealed class NamespaceWal
             var sequence = _next;
             var key = StoragePaths.WalEntry(_namespaceId, sequence);
             var committedAt = _time.GetUtcNow();
-            var sealedEntry = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
-            if (await PutResolvedAsync(key, sequence, sealedEntry).ConfigureAwait(false))
+            var (sealedBuffer, sealedLength) = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
+            bool stored;
+            try
+            {
+                stored = await PutResolvedAsync(key, sequence, sealedBuffer.AsMemory(0, sealedLength)).ConfigureAwait(false);
+            }
+            finally
+            {
+                SealedBuffers.Return(sealedBuffer);
+            }
+
+            if (stored)
             {
                 _next = sequence + 1;
                 _highestKnown = sequence;
@@ -253,8 +286,18 @@ internal sealed class NamespaceWal
         var sequence = _next;
         var key = StoragePaths.WalEntry(_namespaceId, sequence);
         var committedAt = _time.GetUtcNow();
-        var sealedEntry = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
-        if (await PutResolvedAsync(key, sequence, sealedEntry).ConfigureAwait(false))
+        var (sealedBuffer, sealedLength) = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
+        bool stored;
+        try
+        {
+            stored = await PutResolvedAsync(key, sequence, sealedBuffer.AsMemory(0, sealedLength)).ConfigureAwait(false);
+        }
+        finally
+        {
+            SealedBuffers.Return(sealedBuffer);
+        }
+
+        if (stored)
         {
             _next = sequence + 1;
             _highestKnown = sequence;
@@ -321,28 +364,48 @@ internal sealed class NamespaceWal
         return last + 1;
     }
 
-    private async Task<byte[]> SealAsync(List<PendingWrite> batch, long sequence, DateTimeOffset committedAt, string key)
+    /// <summary>
+    /// Encodes the entry from the batch's already encoded writes into a pooled buffer, seals it into a
+    /// buffer of <see cref="SealedBuffers"/> and clears the plaintext. Returns the sealed buffer and length.
+    /// </summary>
+    private async Task<(byte[] Buffer, int Length)> SealAsync(List<PendingWrite> batch, long sequence, DateTimeOffset committedAt, string key)
     {
         using var dataKey = await _keys.GetCurrentAsync(_namespaceId, _stopping).ConfigureAwait(false);
-        var entry = new WalEntry
+        var header = new WalEntry
         {
             NamespaceId = _namespaceId,
             Sequence = (ulong)sequence,
             CommittedAt = Timestamp.FromDateTimeOffset(committedAt),
         };
+        _encodedWrites.Clear();
         foreach (var write in batch)
         {
-            entry.Writes.Add(write.Write);
+            _encodedWrites.Add(write.Encoded);
         }
 
-        var plaintext = WalEntryCodec.Encode(entry);
+        var length = WalEntryCodec.GetEncodedLength(header, _encodedWrites);
+        var sealedLength = checked((int)SealedObjectFormat.GetSealedLength(length));
+        var plaintext = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            return SealedObjectWriter.Seal(plaintext, key, dataKey.KeyringVersion, dataKey.DekId, dataKey.Key.Span);
+            WalEntryCodec.Encode(header, _encodedWrites, plaintext);
+            var sealedBuffer = SealedBuffers.Rent(sealedLength);
+            try
+            {
+                SealedObjectWriter.Seal(plaintext.AsSpan(0, length), sealedBuffer, key, dataKey.KeyringVersion, dataKey.DekId, dataKey.Key.Span);
+                return (sealedBuffer, sealedLength);
+            }
+            catch
+            {
+                SealedBuffers.Return(sealedBuffer);
+                throw;
+            }
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(plaintext);
+            _encodedWrites.Clear();
+            CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
+            ArrayPool<byte>.Shared.Return(plaintext);
         }
     }
 
@@ -350,7 +413,7 @@ internal sealed class NamespaceWal
     /// Puts the sealed entry create-if-absent. True: the store holds it (ours). False: another writer
     /// holds the sequence. Throws <see cref="WalCommitException"/> when it cannot tell or gives up.
     /// </summary>
-    private async Task<bool> PutResolvedAsync(string key, long sequence, byte[] sealedEntry)
+    private async Task<bool> PutResolvedAsync(string key, long sequence, ReadOnlyMemory<byte> sealedEntry)
     {
         _unresolvedPut = false;
         for (var put = 1; ; put++)
@@ -405,7 +468,7 @@ internal sealed class NamespaceWal
         }
     }
 
-    private async Task<ReadBack> ReadBackAsync(string key, long sequence, byte[] sealedEntry, Exception putFailure)
+    private async Task<ReadBack> ReadBackAsync(string key, long sequence, ReadOnlyMemory<byte> sealedEntry, Exception putFailure)
     {
         Exception last = putFailure;
         for (var attempt = 1; attempt <= _options.MaxReadBackAttempts; attempt++)
@@ -416,7 +479,7 @@ internal sealed class NamespaceWal
                 timeout.CancelAfter(_options.StoreCallTimeout);
                 var stored = await _store.GetAsync(key, null, timeout.Token).ConfigureAwait(false);
                 return stored is null ? ReadBack.Absent
-                    : stored.Data.Span.SequenceEqual(sealedEntry) ? ReadBack.Ours
+                    : stored.Data.Span.SequenceEqual(sealedEntry.Span) ? ReadBack.Ours
                     : ReadBack.Other;
             }
             catch (Exception e) when (e is ObjectStoreException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))

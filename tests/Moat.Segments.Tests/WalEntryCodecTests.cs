@@ -1,4 +1,5 @@
 using System.Buffers;
+using Google.Protobuf;
 using Moat.Internal.V1;
 using Moat.Segments.Wal;
 using Moat.V1;
@@ -29,6 +30,36 @@ public class WalEntryCodecTests
         var writer = new ArrayBufferWriter<byte>();
         WalEntryCodec.Encode(entry, writer);
         Assert.Equal(bytes, writer.WrittenSpan.ToArray());
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 1)]
+    [InlineData(3, 1)]
+    [InlineData(2, 400)] // writes over 16 KiB: a three-byte length prefix
+    public void Encoding_from_encoded_writes_gives_the_bytes_of_the_whole_entry(int writes, int upsertsPerWrite)
+    {
+        var entry = TestData.Entry(ulong.MaxValue);
+        for (var w = 0; w < writes; w++)
+        {
+            var ops = Enumerable.Range(0, upsertsPerWrite).Select(i => TestData.Upsert(TestData.Full(IdKind.String, (w * 1000) + i))).ToArray();
+            entry.Writes.Add(TestData.Write(w % 2 == 0 ? "key-" + w : null, ops));
+        }
+
+        entry.Writes.Add(TestData.Write(null)); // an empty write is still a (zero-length) field
+        var header = entry.Clone();
+        header.Writes.Clear();
+        var encodedWrites = entry.Writes.Select(w => (ReadOnlyMemory<byte>)w.ToByteArray()).ToList();
+
+        var length = WalEntryCodec.GetEncodedLength(header, encodedWrites);
+        var destination = new byte[length + 7];
+        var written = WalEntryCodec.Encode(header, encodedWrites, destination);
+
+        Assert.Equal(length, written);
+        Assert.Equal(WalEntryCodec.Encode(entry), destination.AsSpan(0, written).ToArray());
+        Assert.Equal(entry, WalEntryCodec.Decode(destination.AsSpan(0, written)));
+        Assert.Throws<ArgumentException>(() => WalEntryCodec.Encode(header, encodedWrites, new byte[length - 1]));
+        Assert.Throws<ArgumentException>(() => WalEntryCodec.GetEncodedLength(entry, encodedWrites));
     }
 
     [Fact]

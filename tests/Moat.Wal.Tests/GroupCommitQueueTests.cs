@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Time.Testing;
 using Moat.Storage.ObjectStore;
 
 namespace Moat.Wal.Tests;
@@ -25,6 +26,33 @@ public class GroupCommitQueueTests
         WalTestKit.AssertConsistent(entries, acked);
         Assert.Equal(64, entries.Sum(e => e.Writes.Count));
         Assert.All(entries, e => Assert.Equal(WalTestKit.Nsid, e.NamespaceId));
+    }
+
+    [Fact]
+    public async Task A_lone_writer_waits_for_the_window_once_then_no_more()
+    {
+        using var temp = new TempStore();
+        var store = temp.Open();
+        var keys = new TestKeys();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // the window elapses only when the test advances it
+        await using var queue = new GroupCommitQueue(store, keys, WalTestKit.Options(o => o.Window = TimeSpan.FromSeconds(1)), time);
+
+        var first = queue.SubmitAsync(WalTestKit.Nsid, WalTestKit.Write("first"), CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(first.IsCompleted); // company is unknown yet: the first batch waits the window
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await first.WaitAsync(TestTimeout)).Sequence);
+
+        // One write at a time, each after the last acknowledgement: committed without the clock moving.
+        for (var i = 2; i <= 4; i++)
+        {
+            var ack = await queue.SubmitAsync(WalTestKit.Nsid, WalTestKit.Write("lone-" + i.ToString(CultureInfo.InvariantCulture)), CancellationToken.None).WaitAsync(TestTimeout);
+            Assert.Equal(i, ack.Sequence);
+        }
+
+        var entries = await WalTestKit.ReadAllAsync(store, keys);
+        Assert.Equal(4, entries.Count);
+        Assert.All(entries, e => Assert.Single(e.Writes));
     }
 
     [Fact]
