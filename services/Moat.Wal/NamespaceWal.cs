@@ -236,18 +236,7 @@ internal sealed class NamespaceWal
             var sequence = _next;
             var key = StoragePaths.WalEntry(_namespaceId, sequence);
             var committedAt = _time.GetUtcNow();
-            var (sealedBuffer, sealedLength) = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
-            bool stored;
-            try
-            {
-                stored = await PutResolvedAsync(key, sequence, sealedBuffer.AsMemory(0, sealedLength)).ConfigureAwait(false);
-            }
-            finally
-            {
-                SealedBuffers.Return(sealedBuffer);
-            }
-
-            if (stored)
+            if (await SealAndPutAsync(batch, sequence, committedAt, key).ConfigureAwait(false))
             {
                 _next = sequence + 1;
                 _highestKnown = sequence;
@@ -286,18 +275,7 @@ internal sealed class NamespaceWal
         var sequence = _next;
         var key = StoragePaths.WalEntry(_namespaceId, sequence);
         var committedAt = _time.GetUtcNow();
-        var (sealedBuffer, sealedLength) = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
-        bool stored;
-        try
-        {
-            stored = await PutResolvedAsync(key, sequence, sealedBuffer.AsMemory(0, sealedLength)).ConfigureAwait(false);
-        }
-        finally
-        {
-            SealedBuffers.Return(sealedBuffer);
-        }
-
-        if (stored)
+        if (await SealAndPutAsync(batch, sequence, committedAt, key).ConfigureAwait(false))
         {
             _next = sequence + 1;
             _highestKnown = sequence;
@@ -362,6 +340,19 @@ internal sealed class NamespaceWal
         _highestKnown = last;
         WalLog.TailFound(_logger, _namespaceId, last + 1);
         return last + 1;
+    }
+
+    /// <summary>
+    /// Seals the batch for <paramref name="sequence"/> and puts it create-if-absent (see
+    /// <see cref="PutResolvedAsync"/>). The sealed buffer goes back to its pool only once the store
+    /// call has settled; after a failure it is left to the GC, since a timed-out put may still read it.
+    /// </summary>
+    private async Task<bool> SealAndPutAsync(List<PendingWrite> batch, long sequence, DateTimeOffset committedAt, string key)
+    {
+        var (sealedBuffer, sealedLength) = await SealAsync(batch, sequence, committedAt, key).ConfigureAwait(false);
+        var stored = await PutResolvedAsync(key, sequence, sealedBuffer.AsMemory(0, sealedLength)).ConfigureAwait(false);
+        SealedBuffers.Return(sealedBuffer);
+        return stored;
     }
 
     /// <summary>
