@@ -22,7 +22,8 @@ internal static class Breakdown
         var repetitions = batch >= 10_000 ? 15 : 200;
         var root = Path.Combine(directory, "breakdown");
         var keys = new FixedKeySource();
-        var (_, _, dek) = await keys.GetCurrentAsync("bench", CancellationToken.None);
+        using var lease = await keys.GetCurrentAsync("bench", CancellationToken.None);
+        var dek = lease.Key;
         using var local = new LocalFileSystemStore(Path.Combine(root, "local"), "bench-1");
         var resilient = new ResilientObjectStore(local, new ResilientObjectStoreOptions());
         System.IO.Directory.CreateDirectory(Path.Combine(root, "bare"));

@@ -12,8 +12,8 @@ internal sealed class FixedKeySource : IWalKeySource, IDataKeySource
 {
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
-    public ValueTask<(long KeyringVersion, uint DekId, ReadOnlyMemory<byte> Key)> GetCurrentAsync(string namespaceId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult((1L, 1u, (ReadOnlyMemory<byte>)_key));
+    public ValueTask<SealingKey> GetCurrentAsync(string namespaceId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(SealingKey.Borrowed(1L, 1u, _key));
 
     public IDataKeySource DataKeys(string namespaceId) => this;
 

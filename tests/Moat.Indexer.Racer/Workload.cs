@@ -195,7 +195,7 @@ internal sealed class FixedKeys : Keys.IServiceKeySource, IDataKeySource
         }
     }
 
-    public ValueTask<(long KeyringVersion, uint DekId, ReadOnlyMemory<byte> Key)> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken)
+    public ValueTask<SealingKey> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken)
     {
         Record(purpose);
         lock (_gate)
@@ -207,7 +207,7 @@ internal sealed class FixedKeys : Keys.IServiceKeySource, IDataKeySource
             }
         }
 
-        return ValueTask.FromResult((1L, 1u, (ReadOnlyMemory<byte>)_key));
+        return ValueTask.FromResult(SealingKey.Borrowed(1L, 1u, _key));
     }
 
     public IDataKeySource DataKeys(string namespaceId, KeyPurpose purpose)

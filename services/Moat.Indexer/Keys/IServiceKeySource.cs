@@ -11,8 +11,8 @@ namespace Moat.Indexer.Keys;
 /// </summary>
 public interface IServiceKeySource
 {
-    /// <summary>The namespace's current DEK (to seal new objects): keyring version, DEK id and its 32 bytes.</summary>
-    ValueTask<(long KeyringVersion, uint DekId, ReadOnlyMemory<byte> Key)> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken);
+    /// <summary>The namespace's current DEK (to seal new objects), lent for one seal: the caller disposes the lease right after (an owned copy is zeroed then).</summary>
+    ValueTask<SealingKey> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken);
 
     /// <summary>Resolves the DEKs that sealed headers of the namespace name (to unseal).</summary>
     IDataKeySource DataKeys(string namespaceId, KeyPurpose purpose);

@@ -25,23 +25,16 @@ public static class ServiceKeySource
     {
         public IWalKeySource Inner => inner;
 
-        public async ValueTask<(long KeyringVersion, uint DekId, ReadOnlyMemory<byte> Key)> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken)
-        {
-            // The lease is not disposed: the caller keeps using the key bytes after this returns.
-            var lease = await inner.GetCurrentAsync(namespaceId, cancellationToken).ConfigureAwait(false);
-            return (lease.KeyringVersion, lease.DekId, lease.Key);
-        }
+        public ValueTask<SealingKey> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken) =>
+            inner.GetCurrentAsync(namespaceId, cancellationToken);
 
         public IDataKeySource DataKeys(string namespaceId, KeyPurpose purpose) => inner.DataKeys(namespaceId);
     }
 
     private sealed class Purposed(IServiceKeySource inner, KeyPurpose purpose) : IWalKeySource
     {
-        public async ValueTask<SealingKey> GetCurrentAsync(string namespaceId, CancellationToken cancellationToken)
-        {
-            var (keyringVersion, dekId, key) = await inner.GetCurrentAsync(namespaceId, purpose, cancellationToken).ConfigureAwait(false);
-            return SealingKey.Borrowed(keyringVersion, dekId, key);
-        }
+        public ValueTask<SealingKey> GetCurrentAsync(string namespaceId, CancellationToken cancellationToken) =>
+            inner.GetCurrentAsync(namespaceId, purpose, cancellationToken);
 
         public IDataKeySource DataKeys(string namespaceId) => inner.DataKeys(namespaceId, purpose);
     }

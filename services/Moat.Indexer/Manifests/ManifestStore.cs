@@ -160,12 +160,12 @@ public sealed class ManifestStore
         var namespaceId = manifest.NamespaceId;
         var version = (long)manifest.Version;
         var key = StoragePaths.Manifest(namespaceId, version);
-        var (keyringVersion, dekId, dataKey) = await _keys.GetCurrentAsync(namespaceId, purpose, cancellationToken).ConfigureAwait(false);
+        using var dataKey = await _keys.GetCurrentAsync(namespaceId, purpose, cancellationToken).ConfigureAwait(false);
         var plaintext = ManifestCodec.Encode(manifest);
         byte[] sealedManifest;
         try
         {
-            sealedManifest = SealedObjectWriter.Seal(plaintext, key, keyringVersion, dekId, dataKey.Span);
+            sealedManifest = SealedObjectWriter.Seal(plaintext, key, dataKey.KeyringVersion, dataKey.DekId, dataKey.Key.Span);
         }
         finally
         {

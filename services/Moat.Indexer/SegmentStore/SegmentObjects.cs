@@ -65,11 +65,11 @@ public sealed class SegmentObjects
         };
         var plaintext = new ArrayBufferWriter<byte>();
         var header = SegmentBuilder.Build(request, plaintext);
-        var (keyringVersion, dekId, dataKey) = await _keys.GetCurrentAsync(namespaceId, purpose, cancellationToken).ConfigureAwait(false);
+        using var dataKey = await _keys.GetCurrentAsync(namespaceId, purpose, cancellationToken).ConfigureAwait(false);
         byte[] sealedSegment;
         try
         {
-            sealedSegment = SealedObjectWriter.Seal(plaintext.WrittenSpan, key, keyringVersion, dekId, dataKey.Span);
+            sealedSegment = SealedObjectWriter.Seal(plaintext.WrittenSpan, key, dataKey.KeyringVersion, dataKey.DekId, dataKey.Key.Span);
         }
         finally
         {

@@ -17,7 +17,7 @@ internal sealed class CallerKeySource(KeyVaultKeySource keys, KeyAccess access) 
 
     public KeyAccess Access => access;
 
-    public ValueTask<(long KeyringVersion, uint DekId, ReadOnlyMemory<byte> Key)> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken) =>
+    public ValueTask<SealingKey> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("The query service never seals.");
 
     public IDataKeySource DataKeys(string namespaceId, KeyPurpose purpose)

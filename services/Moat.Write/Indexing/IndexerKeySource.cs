@@ -15,12 +15,9 @@ namespace Moat.Write.Indexing;
 /// </summary>
 internal sealed class IndexerKeySource(KeyVaultKeySource keys, NamespaceOrgs orgs) : IServiceKeySource
 {
-    public async ValueTask<(long KeyringVersion, uint DekId, ReadOnlyMemory<byte> Key)> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken)
-    {
-        // A private copy for the seal that follows; it is not zeroed by the lease (the caller holds the bytes).
-        using var lease = await keys.GetCurrentAsync(Access(namespaceId, purpose), cancellationToken).ConfigureAwait(false);
-        return (lease.KeyringVersion, lease.DekId, lease.Key.ToArray());
-    }
+    /// <summary>A private copy of the current DEK, zeroed when the caller disposes the lease after sealing.</summary>
+    public async ValueTask<SealingKey> GetCurrentAsync(string namespaceId, KeyPurpose purpose, CancellationToken cancellationToken) =>
+        await keys.GetCurrentAsync(Access(namespaceId, purpose), cancellationToken).ConfigureAwait(false);
 
     public IDataKeySource DataKeys(string namespaceId, KeyPurpose purpose) => keys.DataKeys(Access(namespaceId, purpose));
 
