@@ -1,6 +1,6 @@
-using Moat.Testing;
 using Grpc.Core;
 using Moat.Hosting.Errors;
+using Moat.Testing;
 using Moat.V1;
 
 namespace Moat.Functional.Tests;

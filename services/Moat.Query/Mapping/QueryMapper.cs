@@ -1,7 +1,7 @@
 using Moat.Search;
 using Moat.V1;
-using EngineProjection = Moat.Search.Projection;
 using EnginePredicate = Moat.Search.Predicate;
+using EngineProjection = Moat.Search.Projection;
 
 namespace Moat.Query.Mapping;
 
