@@ -20,4 +20,30 @@ public static class StoragePaths
     public static string AuditPrefix(string org, string writer) => $"v1/audit/{org}/{writer}/";
 
     private static string D20(long value) => value.ToString("D20", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The positive number a sequence-numbered key names (<c>{prefix}{n:D20}</c>: WAL entries,
+    /// manifests, keyrings), or false for any other key.
+    /// </summary>
+    public static bool TryParseSequenceKey(string key, string prefix, out long number)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(prefix);
+        number = 0;
+        if (!key.StartsWith(prefix, StringComparison.Ordinal) || key.Length != prefix.Length + 20)
+        {
+            return false;
+        }
+
+        var digits = key.AsSpan(prefix.Length);
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out number) && number > 0;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Moat.Storage;
 
 namespace Moat.Wal;
@@ -10,25 +9,6 @@ public static class WalPaths
     public static string Prefix(string namespaceId) => StoragePaths.NamespaceRoot(namespaceId) + "wal/";
 
     /// <summary>The sequence a WAL key names, or false for a key that is not <c>{prefix}{20 digits}</c> with a positive sequence.</summary>
-    public static bool TryParseSequence(string key, string prefix, out long sequence)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(prefix);
-        sequence = 0;
-        if (!key.StartsWith(prefix, StringComparison.Ordinal) || key.Length != prefix.Length + 20)
-        {
-            return false;
-        }
-
-        var digits = key.AsSpan(prefix.Length);
-        foreach (var c in digits)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out sequence) && sequence > 0;
-    }
+    public static bool TryParseSequence(string key, string prefix, out long sequence) =>
+        StoragePaths.TryParseSequenceKey(key, prefix, out sequence);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Moat.Storage;
 
 namespace Moat.Indexer.Manifests;
@@ -10,25 +9,6 @@ public static class ManifestPaths
     public static string Prefix(string namespaceId) => StoragePaths.NamespaceRoot(namespaceId) + "manifest/";
 
     /// <summary>The version a manifest key names, or false for a key that is not <c>{prefix}{20 digits}</c> with a positive version.</summary>
-    public static bool TryParseVersion(string key, string prefix, out long version)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(prefix);
-        version = 0;
-        if (!key.StartsWith(prefix, StringComparison.Ordinal) || key.Length != prefix.Length + 20)
-        {
-            return false;
-        }
-
-        var digits = key.AsSpan(prefix.Length);
-        foreach (var c in digits)
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-
-        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out version) && version > 0;
-    }
+    public static bool TryParseVersion(string key, string prefix, out long version) =>
+        StoragePaths.TryParseSequenceKey(key, prefix, out version);
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using Moat.Storage.Namespaces;
 using Moat.V1;
 
 namespace Moat.Segments.Segments;
@@ -61,24 +62,7 @@ internal static class Elements
         _ => throw new SegmentFormatException($"Attribute type {type} has no column layout."),
     };
 
-    public static AttributeType TypeOf(AttributeValue v) => v.ValueCase switch
-    {
-        AttributeValue.ValueOneofCase.BoolValue => AttributeType.Bool,
-        AttributeValue.ValueOneofCase.IntValue => AttributeType.Int64,
-        AttributeValue.ValueOneofCase.UintValue => AttributeType.Uint64,
-        AttributeValue.ValueOneofCase.DoubleValue => AttributeType.Double,
-        AttributeValue.ValueOneofCase.StringValue => AttributeType.String,
-        AttributeValue.ValueOneofCase.UuidValue => AttributeType.Uuid,
-        AttributeValue.ValueOneofCase.DatetimeValue => AttributeType.Datetime,
-        AttributeValue.ValueOneofCase.StringList => AttributeType.StringList,
-        AttributeValue.ValueOneofCase.IntList => AttributeType.Int64List,
-        AttributeValue.ValueOneofCase.UintList => AttributeType.Uint64List,
-        AttributeValue.ValueOneofCase.DoubleList => AttributeType.DoubleList,
-        AttributeValue.ValueOneofCase.BoolList => AttributeType.BoolList,
-        AttributeValue.ValueOneofCase.UuidList => AttributeType.UuidList,
-        AttributeValue.ValueOneofCase.DatetimeList => AttributeType.DatetimeList,
-        _ => AttributeType.Unspecified,
-    };
+    public static AttributeType TypeOf(AttributeValue v) => NamespaceConfigRules.TypeOf(v);
 
     /// <summary>Appends the elements of a non-null value (one for scalars) to <paramref name="into"/>.</summary>
     public static void Collect(AttributeValue v, List<ElementKey> into)

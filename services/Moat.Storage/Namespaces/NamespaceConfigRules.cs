@@ -23,6 +23,26 @@ public static partial class NamespaceConfigRules
     public const int MaxAttributes = 1024;
 
     /// <summary>Namespace names (DESIGN section 3).</summary>
+    /// <summary>The schema type an attribute value has; <see cref="AttributeType.Unspecified"/> for a null value.</summary>
+    public static AttributeType TypeOf(AttributeValue value) => value.ValueCase switch
+    {
+        AttributeValue.ValueOneofCase.BoolValue => AttributeType.Bool,
+        AttributeValue.ValueOneofCase.IntValue => AttributeType.Int64,
+        AttributeValue.ValueOneofCase.UintValue => AttributeType.Uint64,
+        AttributeValue.ValueOneofCase.DoubleValue => AttributeType.Double,
+        AttributeValue.ValueOneofCase.StringValue => AttributeType.String,
+        AttributeValue.ValueOneofCase.UuidValue => AttributeType.Uuid,
+        AttributeValue.ValueOneofCase.DatetimeValue => AttributeType.Datetime,
+        AttributeValue.ValueOneofCase.StringList => AttributeType.StringList,
+        AttributeValue.ValueOneofCase.IntList => AttributeType.Int64List,
+        AttributeValue.ValueOneofCase.UintList => AttributeType.Uint64List,
+        AttributeValue.ValueOneofCase.DoubleList => AttributeType.DoubleList,
+        AttributeValue.ValueOneofCase.BoolList => AttributeType.BoolList,
+        AttributeValue.ValueOneofCase.UuidList => AttributeType.UuidList,
+        AttributeValue.ValueOneofCase.DatetimeList => AttributeType.DatetimeList,
+        _ => AttributeType.Unspecified,
+    };
+
     public static bool IsValidNamespaceName(string name) => NamespaceName().IsMatch(name);
 
     /// <summary>Attribute names: <c>[A-Za-z0-9_.-]{1,128}</c>, not <c>id</c> (reserved for the document id).</summary>

@@ -336,24 +336,8 @@ internal sealed class WriteValidator
     }
 
     /// <summary>The schema type a value has, or null for a null value.</summary>
-    public static AttributeType? TypeOf(AttributeValue? value) => value?.ValueCase switch
-    {
-        AttributeValue.ValueOneofCase.BoolValue => AttributeType.Bool,
-        AttributeValue.ValueOneofCase.IntValue => AttributeType.Int64,
-        AttributeValue.ValueOneofCase.UintValue => AttributeType.Uint64,
-        AttributeValue.ValueOneofCase.DoubleValue => AttributeType.Double,
-        AttributeValue.ValueOneofCase.StringValue => AttributeType.String,
-        AttributeValue.ValueOneofCase.UuidValue => AttributeType.Uuid,
-        AttributeValue.ValueOneofCase.DatetimeValue => AttributeType.Datetime,
-        AttributeValue.ValueOneofCase.StringList => AttributeType.StringList,
-        AttributeValue.ValueOneofCase.IntList => AttributeType.Int64List,
-        AttributeValue.ValueOneofCase.UintList => AttributeType.Uint64List,
-        AttributeValue.ValueOneofCase.DoubleList => AttributeType.DoubleList,
-        AttributeValue.ValueOneofCase.BoolList => AttributeType.BoolList,
-        AttributeValue.ValueOneofCase.UuidList => AttributeType.UuidList,
-        AttributeValue.ValueOneofCase.DatetimeList => AttributeType.DatetimeList,
-        _ => null,
-    };
+    public static AttributeType? TypeOf(AttributeValue? value) =>
+        value is null ? null : NamespaceConfigRules.TypeOf(value) switch { AttributeType.Unspecified => null, var type => type };
 
     private static bool IsValidTimestamp(Google.Protobuf.WellKnownTypes.Timestamp? t) =>
         t is not null && t.Nanos is >= 0 and <= 999_999_999 && t.Seconds is >= -62_135_596_800 and <= 253_402_300_799;
