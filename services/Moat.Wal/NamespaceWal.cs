@@ -125,8 +125,8 @@ internal sealed class NamespaceWal
                     }
                 }
 
-                await CommitAsync(batch).ConfigureAwait(false);
-                alone = batch.Count == 1 && !reader.TryPeek(out _);
+                var quiet = await CommitAsync(batch, reader).ConfigureAwait(false);
+                alone = batch.Count == 1 && quiet;
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -163,13 +163,19 @@ internal sealed class NamespaceWal
         }
     }
 
-    private async Task CommitAsync(List<PendingWrite> batch)
+    /// <summary>
+    /// Commits the batch and settles its writes. Returns true when it was committed and no write
+    /// arrived while it was: decided before the acknowledgements go out, since a lone writer's next
+    /// write follows its acknowledgement at once and must not count as having arrived during the commit.
+    /// </summary>
+    private async Task<bool> CommitAsync(List<PendingWrite> batch, ChannelReader<PendingWrite> reader)
     {
         try
         {
             var (sequence, committedAt) = batch[0].ExpectedVersion is { } expected
                 ? await WriteConditionalEntryAsync(batch, expected).ConfigureAwait(false)
                 : await WriteEntryAsync(batch).ConfigureAwait(false);
+            var quiet = !reader.TryPeek(out _);
 
             // Free the places first: a caller that sees its acknowledgement sees the queue without it.
             ReleaseEncoded(batch);
@@ -180,11 +186,13 @@ internal sealed class NamespaceWal
             }
 
             Notify(sequence, committedAt, batch.Count);
+            return quiet;
         }
         catch (WalConditionFailedException e)
         {
             // Certainly not written; the loop's view of the tail stays valid.
             Fail(batch, e);
+            return false;
         }
         catch (Exception e)
         {
@@ -195,6 +203,7 @@ internal sealed class NamespaceWal
             _next = 0; // re-read the tail before the next batch
             _unresolvedPut = false;
             Fail(batch, failure);
+            return false;
         }
     }
 
