@@ -12,7 +12,8 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def _free_base_port(count=6):
-    for base in range(31000 + (os.getpid() % 100) * 60, 60000, count + 1):
+    # Below the kernel's ephemeral range (32768+): an outgoing connection can take a port there between the check and the bind.
+    for base in range(24000 + (os.getpid() % 100) * 60, 32700, count + 1):
         ok = True
         for port in range(base, base + count):
             with socket.socket() as s:

@@ -330,7 +330,8 @@ public sealed class ResilientObjectStoreTests : IDisposable
     [Fact]
     public async Task Precondition_failures_do_not_open_the_breaker()
     {
-        var store = Resilient(Tweak(FastOptions(retries: 0), o => { o.BreakerMinimumThroughput = 2; o.BreakerFailureRatio = 0.5; }));
+        // Not a timing test: a generous attempt time limit keeps a slow moment of the machine from failing it.
+        var store = Resilient(Tweak(FastOptions(retries: 0), o => { o.BreakerMinimumThroughput = 2; o.BreakerFailureRatio = 0.5; o.AttemptTimeout = TimeSpan.FromSeconds(5); }));
         await _local.PutAsync("k", TestData.Utf8("x"), PutCondition.None, Ct);
 
         for (var i = 0; i < 5; i++)
