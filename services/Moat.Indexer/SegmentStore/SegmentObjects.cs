@@ -17,7 +17,7 @@ namespace Moat.Indexer.SegmentStore;
 /// Sealed segments on the object store: build + seal + create at <c>seg/{segment-id}</c> under a
 /// fresh unique id, and get + unseal + open. Segments are immutable, so a read is cached by id.
 /// </summary>
-public sealed class SegmentObjects
+public sealed class SegmentObjects : ISegmentSource
 {
     private readonly IObjectStore _store;
     private readonly IServiceKeySource _keys;

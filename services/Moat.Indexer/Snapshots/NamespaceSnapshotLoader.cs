@@ -11,7 +11,7 @@ namespace Moat.Indexer.Snapshots;
 
 /// <summary>
 /// Loads what a reader needs (DESIGN section 4, read path): the latest manifest, its segments
-/// (unsealed whole into memory; range reads are a later option), and the committed WAL entries past
+/// (opened by the <see cref="ISegmentSource"/>: whole, or for range reads), and the committed WAL entries past
 /// its watermark. Readers accept the current and the previous format version of every object (the
 /// format envelopes enforce it). GC keeps everything a loaded manifest names for
 /// <see cref="IndexerOptions.ReaderGrace"/> after it is superseded, so a snapshot stays readable.
@@ -23,10 +23,10 @@ public sealed partial class NamespaceSnapshotLoader
     private readonly IObjectStore _store;
     private readonly IServiceKeySource _keys;
     private readonly ManifestStore _manifests;
-    private readonly SegmentObjects _segments;
+    private readonly ISegmentSource _segments;
     private readonly TimeSpan _callTimeout;
 
-    public NamespaceSnapshotLoader(IObjectStore store, IServiceKeySource keys, ManifestStore manifests, SegmentObjects segments, IndexerOptions? options = null)
+    public NamespaceSnapshotLoader(IObjectStore store, IServiceKeySource keys, ManifestStore manifests, ISegmentSource segments, IndexerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(keys);

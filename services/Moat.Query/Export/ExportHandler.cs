@@ -35,13 +35,11 @@ internal sealed class ExportHandler(SnapshotCache cache, KeyVaultKeySource keys,
         var cursor = request.Cursor.Length == 0 ? null : ExportCursorCodec.Decode(request.Cursor, read.NamespaceId, fingerprint);
         await GateAsync(read, cancellationToken).ConfigureAwait(false);
 
-        NamespaceView view;
-        using (var callerKeys = new CallerKeySource(keys, read.Access))
-        {
-            view = cursor is null
-                ? await cache.GetAsync(read, callerKeys, Consistency.Strong, new ReadStats(), cancellationToken).ConfigureAwait(false)
-                : await cache.GetPinnedAsync(read, callerKeys, cursor.ManifestVersion, cursor.WalSequence, cancellationToken).ConfigureAwait(false);
-        }
+        // The caller's keys live for the stream: later pages may read more of the store (each page passes the key gate first).
+        using var callerKeys = new CallerKeySource(keys, read.Access);
+        var view = cursor is null
+            ? await cache.GetAsync(read, callerKeys, Consistency.Strong, new ReadStats(), cancellationToken).ConfigureAwait(false)
+            : await cache.GetPinnedAsync(read, callerKeys, cursor.ManifestVersion, cursor.WalSequence, cancellationToken).ConfigureAwait(false);
 
         var schema = view.Meta.Meta.Config;
         var violations = new Violations();
@@ -62,7 +60,7 @@ internal sealed class ExportHandler(SnapshotCache cache, KeyVaultKeySource keys,
         while (true)
         {
             var pageFilter = after is null ? filter : And(filter, new EnginePredicate("id", FilterOp.Gt, IdOperand(after)));
-            var result = view.Engine.Search(new SearchQuery { Filter = pageFilter, TopK = pageSize, Projection = engineProjection }, cancellationToken);
+            var result = await queries.SearchAsync(view, new SearchQuery { Filter = pageFilter, TopK = pageSize, Projection = engineProjection }, "request", callerKeys, read, cancellationToken).ConfigureAwait(false);
             var page = new ExportResponse { SnapshotVersion = view.Version };
             foreach (var hit in result.Hits)
             {

@@ -1,15 +1,18 @@
 using Moat.Hosting.Errors;
+using Moat.Internal.V1;
+using Moat.Keys.Client;
 using Moat.Query.Snapshots;
 using Moat.V1;
 
 namespace Moat.Query.Reading;
 
 /// <summary>GetNamespace (config, schema, size, dates, key) and WarmCache, both from the namespace's view.</summary>
-internal sealed class NamespaceInfoHandler(QueryHandler queries, SnapshotCache cache, ILogger<NamespaceInfoHandler> logger)
+internal sealed class NamespaceInfoHandler(QueryHandler queries, SnapshotCache cache, KeyVaultKeySource keys, ILogger<NamespaceInfoHandler> logger)
 {
     public async Task<GetNamespaceResponse> GetAsync(ReadContext read, CancellationToken cancellationToken)
     {
-        var (view, _, _) = await queries.OpenAsync(read, Consistency.Strong, cancellationToken).ConfigureAwait(false);
+        using var callerKeys = new CallerKeySource(keys, read.Access);
+        var (view, _, _) = await queries.OpenAsync(read, callerKeys, Consistency.Strong, cancellationToken).ConfigureAwait(false);
         var meta = view.Meta.Meta;
         var info = new NamespaceInfo
         {
@@ -18,7 +21,7 @@ internal sealed class NamespaceInfoHandler(QueryHandler queries, SnapshotCache c
             Config = meta.Config,
             Version = view.Version,
             ApproxRowCount = (ulong)view.Engine.LiveCount,
-            ApproxLogicalBytes = (ulong)view.Bytes,
+            ApproxLogicalBytes = (ulong)(view.StoredBytes + view.Store.Tail.Sum(e => (long)e.CalculateSize())),
             UnindexedBytes = (ulong)view.Store.Tail.Sum(e => (long)e.CalculateSize()),
             CreatedAt = meta.CreatedAt,
             Encryption = new NamespaceEncryption { KeyId = meta.KeyId },
@@ -35,7 +38,7 @@ internal sealed class NamespaceInfoHandler(QueryHandler queries, SnapshotCache c
         return new GetNamespaceResponse { Info = info };
     }
 
-    /// <summary>Starts loading the namespace in the background (after this caller's key gate), unless it is already in memory.</summary>
+    /// <summary>Starts loading the namespace whole in the background (after this caller's key gate), unless it is already in memory.</summary>
     public async Task<WarmCacheResponse> WarmAsync(ReadContext read, CancellationToken cancellationToken)
     {
         var hot = cache.IsHot(read.NamespaceId);
@@ -49,7 +52,10 @@ internal sealed class NamespaceInfoHandler(QueryHandler queries, SnapshotCache c
         {
             try
             {
-                await queries.OpenAsync(read, Consistency.Eventual, CancellationToken.None).ConfigureAwait(false);
+                using var callerKeys = new CallerKeySource(keys, read.Access);
+                var (view, _, _) = await queries.OpenAsync(read, callerKeys, Consistency.Eventual, CancellationToken.None).ConfigureAwait(false);
+                await view.LoadAllAsync(callerKeys.DataKeys(read.NamespaceId, KeyPurpose.CallerRequest), CancellationToken.None).ConfigureAwait(false);
+                cache.AfterRead(read.NamespaceId);
             }
             catch (MoatException e)
             {

@@ -22,13 +22,14 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
 
     public async Task<QueryResponse> QueryAsync(ReadContext read, QueryRequest request, CancellationToken cancellationToken)
     {
-        var (view, performance, clock) = await OpenAsync(read, request.Consistency, cancellationToken).ConfigureAwait(false);
+        using var callerKeys = new CallerKeySource(keys, read.Access);
+        var (view, performance, clock) = await OpenAsync(read, callerKeys, request.Consistency, cancellationToken).ConfigureAwait(false);
         var violations = new Violations();
         var spec = request.Query ?? new QuerySpec();
         QuerySpecValidator.Validate(spec, view.Meta.Meta.Config, "query", violations);
         violations.ThrowIfAny();
         var computeStart = time.GetTimestamp();
-        var (result, exhaustive) = Run(view, spec, "query", cancellationToken);
+        var (result, exhaustive) = await RunAsync(view, spec, "query", callerKeys, read, cancellationToken).ConfigureAwait(false);
         performance.ExhaustiveCount = (ulong)exhaustive;
         Finish(performance, clock, computeStart);
         return new QueryResponse { Result = result, Performance = performance };
@@ -41,7 +42,8 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
             throw new MoatValidationException("queries", $"give 1 to {MaxQueries} queries");
         }
 
-        var (view, performance, clock) = await OpenAsync(read, request.Consistency, cancellationToken).ConfigureAwait(false);
+        using var callerKeys = new CallerKeySource(keys, read.Access);
+        var (view, performance, clock) = await OpenAsync(read, callerKeys, request.Consistency, cancellationToken).ConfigureAwait(false);
         var violations = new Violations();
         for (var i = 0; i < request.Queries.Count; i++)
         {
@@ -54,7 +56,7 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
         long exhaustive = 0;
         for (var i = 0; i < request.Queries.Count; i++)
         {
-            var (result, count) = Run(view, request.Queries[i], $"queries[{i}]", cancellationToken);
+            var (result, count) = await RunAsync(view, request.Queries[i], $"queries[{i}]", callerKeys, read, cancellationToken).ConfigureAwait(false);
             exhaustive += count;
             response.Results.Add(result);
         }
@@ -66,7 +68,8 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
     }
 
     /// <summary>The key gate and the view; the performance report filled with what is known so far.</summary>
-    internal async Task<(NamespaceView View, QueryPerformance Performance, Clock Clock)> OpenAsync(ReadContext read, Consistency consistency, CancellationToken cancellationToken)
+    /// <param name="callerKeys">The caller's keys, kept for the whole request: a search may read more of the store.</param>
+    internal async Task<(NamespaceView View, QueryPerformance Performance, Clock Clock)> OpenAsync(ReadContext read, CallerKeySource callerKeys, Consistency consistency, CancellationToken cancellationToken)
     {
         var clock = new Clock(time.GetTimestamp());
         var effective = consistency == Consistency.Unspecified ? Consistency.Strong : consistency;
@@ -74,11 +77,7 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
         clock.KeysDone = time.GetTimestamp();
 
         var stats = new ReadStats();
-        NamespaceView view;
-        using (var callerKeys = new CallerKeySource(keys, read.Access))
-        {
-            view = await cache.GetAsync(read, callerKeys, effective, stats, cancellationToken).ConfigureAwait(false);
-        }
+        var view = await cache.GetAsync(read, callerKeys, effective, stats, cancellationToken).ConfigureAwait(false);
 
         clock.StorageDone = time.GetTimestamp();
         var performance = new QueryPerformance
@@ -114,19 +113,30 @@ internal sealed class QueryHandler(SnapshotCache cache, KeyVaultKeySource keys, 
         }
     }
 
-    private static (QueryResult Result, long Exhaustive) Run(NamespaceView view, QuerySpec spec, string path, CancellationToken cancellationToken)
+    /// <summary>Runs one query spec on the view (bringing in from the store what it reads), mapping engine errors to field violations.</summary>
+    internal async Task<(QueryResult Result, long Exhaustive)> RunAsync(NamespaceView view, QuerySpec spec, string path, CallerKeySource callerKeys, ReadContext read, CancellationToken cancellationToken)
     {
         var query = QueryMapper.ToEngine(spec, view.Meta.Meta.Config);
+        var result = await SearchAsync(view, query, path, callerKeys, read, cancellationToken).ConfigureAwait(false);
+        return (QueryMapper.ToProto(result), result.Stats.ExhaustiveCount);
+    }
+
+    /// <summary>One engine query on the view; <see cref="SearchQueryException"/> becomes a field violation under <paramref name="path"/>.</summary>
+    internal async Task<SearchResult> SearchAsync(NamespaceView view, SearchQuery query, string path, CallerKeySource callerKeys, ReadContext read, CancellationToken cancellationToken)
+    {
         try
         {
-            var result = view.Engine.Search(query, cancellationToken);
-            return (QueryMapper.ToProto(result), result.Stats.ExhaustiveCount);
+            return await view.SearchAsync(query, callerKeys.DataKeys(read.NamespaceId, Moat.Internal.V1.KeyPurpose.CallerRequest), cancellationToken).ConfigureAwait(false);
         }
         catch (SearchQueryException e)
         {
             var field = e.Field.Length == 0 ? path : $"{path}.{e.Field}";
             var reason = e.Reason == "DIMENSION_MISMATCH" ? ErrorReason.DimensionMismatch : ErrorReason.InvalidArgument;
             throw new MoatValidationException([new FieldViolation(field, e.Message)], reason, null);
+        }
+        finally
+        {
+            cache.AfterRead(read.NamespaceId);
         }
     }
 

@@ -1,5 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Moat.Hosting.Errors;
+using Moat.Internal.V1;
+using Moat.Keys.Client;
 using Moat.Query.Mapping;
 using Moat.Query.Validation;
 using Moat.Search;
@@ -12,7 +14,7 @@ namespace Moat.Query.Reading;
 /// filter, and reports the share of the exhaustive top_k that ANN found. Without given queries it
 /// samples vectors of the namespace itself (seeded by the namespace version, so a repeat is comparable).
 /// </summary>
-internal sealed class RecallMeasurer(QueryHandler queries, TimeProvider time)
+internal sealed class RecallMeasurer(QueryHandler queries, KeyVaultKeySource keys, TimeProvider time)
 {
     public async Task<MeasureRecallResponse> MeasureAsync(ReadContext read, MeasureRecallRequest request, CancellationToken cancellationToken)
     {
@@ -34,7 +36,11 @@ internal sealed class RecallMeasurer(QueryHandler queries, TimeProvider time)
         }
 
         violations.ThrowIfAny();
-        var (view, _, _) = await queries.OpenAsync(read, Consistency.Strong, cancellationToken).ConfigureAwait(false);
+        using var callerKeys = new CallerKeySource(keys, read.Access);
+        var (view, _, _) = await queries.OpenAsync(read, callerKeys, Consistency.Strong, cancellationToken).ConfigureAwait(false);
+
+        // A diagnostic that scans exhaustively: bring the segments in whole, then run in memory.
+        await view.LoadAllAsync(callerKeys.DataKeys(read.NamespaceId, KeyPurpose.CallerRequest), cancellationToken).ConfigureAwait(false);
         var schema = view.Meta.Meta.Config;
         if (!schema.Vectors.ContainsKey(request.Column))
         {

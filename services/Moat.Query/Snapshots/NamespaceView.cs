@@ -1,25 +1,33 @@
 using Moat.Indexer.Snapshots;
 using Moat.Search;
 using Moat.Storage.Namespaces;
+using Moat.Storage.Sealing;
 
 namespace Moat.Query.Snapshots;
 
 /// <summary>
 /// One namespace as a query sees it: the store snapshot (manifest, segments, WAL tail), the engine's
-/// snapshot over it, and the meta (config and effective schema) it was read with. Immutable; a
-/// refresh makes a new view that reuses the unchanged segments.
+/// snapshot over it, and the meta (config and effective schema) it was read with. Its stored
+/// segments are read by ranges (<see cref="RangeSegment"/>): a search first brings in the sections
+/// it names, then whatever rows and index lists the engine reports missing, and runs again.
+/// Immutable apart from what is in memory; a refresh makes a new view that reuses the unchanged segments.
 /// </summary>
 internal sealed class NamespaceView
 {
+    /// <summary>Runs of a search before giving up (each run brings in everything the previous one lacked; two or three are usual).</summary>
+    private const int MaxRuns = 12;
+
+    private readonly long _tailBytes;
+
     public NamespaceView(NamespaceMetaRecord meta, NamespaceSnapshot store, SearchSnapshot engine,
-        IReadOnlyDictionary<string, SearchSegment> segmentsById, long loadStartedAt, long bytes)
+        IReadOnlyList<RangeSegment> ranged, long loadStartedAt, long tailBytes)
     {
         Meta = meta;
         Store = store;
         Engine = engine;
-        SegmentsById = segmentsById;
+        Ranged = ranged;
         LoadStartedAt = loadStartedAt;
-        Bytes = bytes;
+        _tailBytes = tailBytes;
     }
 
     public NamespaceMetaRecord Meta { get; }
@@ -28,18 +36,50 @@ internal sealed class NamespaceView
 
     public SearchSnapshot Engine { get; }
 
-    /// <summary>Engine segments by segment id (immutable, reused by the next refresh).</summary>
-    public IReadOnlyDictionary<string, SearchSegment> SegmentsById { get; }
+    /// <summary>The stored segments, oldest first (the engine's segments before the tail).</summary>
+    public IReadOnlyList<RangeSegment> Ranged { get; }
 
     /// <summary>When the load that made this view began (TimeProvider timestamp): it includes every write acknowledged before then.</summary>
     public long LoadStartedAt { get; }
 
-    /// <summary>Stored bytes of the segments held (the cache's memory measure).</summary>
-    public long Bytes { get; }
+    /// <summary>Plaintext bytes in memory: the segments' present chunks and the tail (the cache's memory measure).</summary>
+    public long Bytes => _tailBytes + Ranged.Sum(r => r.ResidentBytes);
+
+    /// <summary>Plaintext bytes of the stored segments, whole.</summary>
+    public long StoredBytes => Ranged.Sum(r => r.Length);
 
     /// <summary>The namespace version the view shows (its last WAL sequence).</summary>
     public ulong Version => Store.Version;
 
     /// <summary>A view with the same data, confirmed current by a later load.</summary>
-    public NamespaceView Confirmed(long loadStartedAt) => new(Meta, Store, Engine, SegmentsById, loadStartedAt, Bytes);
+    public NamespaceView Confirmed(long loadStartedAt) => new(Meta, Store, Engine, Ranged, loadStartedAt, _tailBytes);
+
+    /// <summary>Runs <paramref name="query"/>, bringing in from the store what it reads first.</summary>
+    public async Task<SearchResult> SearchAsync(SearchQuery query, IDataKeySource keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await PrepareAsync(QueryNeeds.Of(query), keys, cancellationToken).ConfigureAwait(false);
+        for (var run = 1; ; run++)
+        {
+            try
+            {
+                return Engine.Search(query, cancellationToken);
+            }
+            catch (NotResidentException e) when (run < MaxRuns)
+            {
+                await Task.WhenAll(Ranged.Select(r => r.EnsureAsync(e.Needed.Where(r.Owns), keys, cancellationToken))).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Brings in the sections <paramref name="needs"/> names in every stored segment.</summary>
+    public Task PrepareAsync(QueryNeeds needs, IDataKeySource keys, CancellationToken cancellationToken) =>
+        Task.WhenAll(Ranged.Select(r => r.PrepareAsync(needs, keys, cancellationToken)));
+
+    /// <summary>Brings in every stored segment whole and every engine part (WarmCache, MeasureRecall).</summary>
+    public async Task LoadAllAsync(IDataKeySource keys, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(Ranged.Select(r => r.EnsureAllAsync(keys, cancellationToken))).ConfigureAwait(false);
+        await PrepareAsync(QueryNeeds.Everything, keys, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Moat.Hosting.Errors;
 using Moat.Indexer.Configuration;
+using Moat.Indexer.Keys;
 using Moat.Indexer.Manifests;
 using Moat.Indexer.SegmentStore;
 using Moat.Indexer.Snapshots;
@@ -21,8 +23,10 @@ namespace Moat.Query.Snapshots;
 
 /// <summary>
 /// The query service's namespace cache (DESIGN section 4, read path): per namespace the latest
-/// <see cref="NamespaceView"/>, decrypted in memory, bounded by <see cref="QueryOptions.CacheBytes"/>
-/// (least recently used namespaces out). Strong reads refresh the view from the store (new manifest,
+/// <see cref="NamespaceView"/>. Stored segments are opened for range reads (<see cref="RangeSegment"/>):
+/// a cold query fetches only the head, ids, the sections it reads and the rows and index lists it
+/// scores. What is decrypted in memory is bounded by <see cref="QueryOptions.CacheBytes"/> (least
+/// recently used namespaces out). Strong reads refresh the view from the store (new manifest,
 /// new segments, WAL entries past the watermark) unless a load that began after the read did;
 /// eventual reads use a view up to <see cref="QueryOptions.EventualMaxStaleness"/> old. A namespace
 /// whose key becomes unusable is evicted at once (the key cache's hook).
@@ -37,7 +41,7 @@ internal sealed partial class SnapshotCache
     private readonly TimeProvider _time;
     private readonly ILogger<SnapshotCache> _logger;
     private readonly ConcurrentDictionary<string, NamespaceState> _states = new(StringComparer.Ordinal);
-    private long _bytes;
+    private readonly ConditionalWeakTable<SegmentReader, RangeSegment> _opened = [];
     private long _clock;
 
     public SnapshotCache(IObjectStore store, NamespaceMetaStore meta, KeyVaultKeySource keys, IOptions<QueryOptions> options, TimeProvider time, ILogger<SnapshotCache> logger)
@@ -48,16 +52,20 @@ internal sealed partial class SnapshotCache
         _options = options.Value;
         _time = time;
         _logger = logger;
-        // Segments are cached here as engine segments; the loader's own reader cache stays small.
+        // Segments are held here as range segments; the manifest reader needs only the timeouts.
         _readerOptions = new IndexerOptions { SegmentCacheBytes = 1 };
         keys.Cache.OnUnusable(e => Evict(e.NamespaceId, e.Reason));
     }
 
-    /// <summary>Bytes of segments held, all namespaces.</summary>
-    public long Bytes => Interlocked.Read(ref _bytes);
+    /// <summary>Plaintext bytes in memory, all namespaces.</summary>
+    public long Bytes => _states.Values.Sum(s => s.View?.Bytes ?? 0);
 
-    /// <summary>Whether the namespace has a view in memory.</summary>
-    public bool IsHot(string namespaceId) => _states.TryGetValue(namespaceId, out var s) && s.View is not null;
+    /// <summary>After a read brought bytes in: keeps the cache within its bound (<paramref name="namespaceId"/> stays).</summary>
+    public void AfterRead(string namespaceId) => Trim(namespaceId);
+
+    /// <summary>Whether the namespace has a view with every stored segment wholly in memory.</summary>
+    public bool IsHot(string namespaceId) =>
+        _states.TryGetValue(namespaceId, out var s) && s.View is { } view && view.Ranged.All(r => r.ResidentBytes == r.Length);
 
     /// <summary>The namespace's view for a read of <paramref name="consistency"/>, loading or refreshing it as needed.</summary>
     public async Task<NamespaceView> GetAsync(ReadContext read, CallerKeySource keys, Consistency consistency, ReadStats stats, CancellationToken cancellationToken)
@@ -101,7 +109,7 @@ internal sealed partial class SnapshotCache
         }
 
         var manifests = new ManifestStore(_store, keys, _readerOptions, _time);
-        var segments = new SegmentObjects(_store, keys, _readerOptions, _time);
+        var segments = new RangeSegmentSource(_store, keys, _opened, _readerOptions.StoreCallTimeout);
         var loader = new NamespaceSnapshotLoader(_store, keys, manifests, segments);
         NamespaceSnapshot snapshot;
         try
@@ -114,8 +122,7 @@ internal sealed partial class SnapshotCache
         }
 
         var meta = await ReadMetaAsync(read, keys, cancellationToken).ConfigureAwait(false);
-        var stats = new ReadStats();
-        return Build(meta, snapshot, previous: null, _time.GetTimestamp(), stats);
+        return await BuildAsync(meta, snapshot, _time.GetTimestamp(), keys, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Drops a namespace's view (key disabled or destroyed, namespace deleted).</summary>
@@ -123,7 +130,12 @@ internal sealed partial class SnapshotCache
     {
         if (_states.TryRemove(namespaceId, out var state) && state.View is { } view)
         {
-            Interlocked.Add(ref _bytes, -view.Bytes);
+            // The readers hold keys derived from the namespace's DEK: zero them now.
+            foreach (var segment in view.Ranged)
+            {
+                segment.Dispose();
+            }
+
             LogEvicted(_logger, namespaceId, reason.ToString());
         }
 
@@ -140,7 +152,7 @@ internal sealed partial class SnapshotCache
         var loadStarted = _time.GetTimestamp();
         stats.FirstLoad = previous is null;
         var manifests = new ManifestStore(_store, keys, _readerOptions, _time);
-        var segments = new SegmentObjects(_store, keys, _readerOptions, _time);
+        var segments = new RangeSegmentSource(_store, keys, _opened, _readerOptions.StoreCallTimeout);
         var loader = new NamespaceSnapshotLoader(_store, keys, manifests, segments);
         var diskHitsBefore = _disk?.Hits ?? 0;
         NamespaceSnapshot snapshot;
@@ -159,12 +171,14 @@ internal sealed partial class SnapshotCache
         if (previous is not null && snapshot.Version == previous.Version
             && (snapshot.Manifest?.Version ?? 0) == (previous.Store.Manifest?.Version ?? 0))
         {
-            stats.SegmentsReused = previous.SegmentsById.Count;
+            stats.SegmentsReused = previous.Ranged.Count;
             return previous.Confirmed(loadStarted);
         }
 
         var meta = await ReadMetaAsync(read, keys, cancellationToken).ConfigureAwait(false);
-        var view = Build(meta, snapshot, previous, loadStarted, stats);
+        var view = await BuildAsync(meta, snapshot, loadStarted, keys, cancellationToken).ConfigureAwait(false);
+        stats.SegmentsLoaded = segments.Opened;
+        stats.SegmentsReused = view.Ranged.Count - segments.Opened;
         stats.SegmentsFromDisk = (int)Math.Min(stats.SegmentsLoaded, (_disk?.Hits ?? 0) - diskHitsBefore);
         return view;
     }
@@ -176,51 +190,52 @@ internal sealed partial class SnapshotCache
         return meta is null || meta.Meta.Org != read.Org ? throw ReadContext.NamespaceNotFound(read.NamespaceName) : meta;
     }
 
-    private static NamespaceView Build(NamespaceMetaRecord meta, NamespaceSnapshot snapshot, NamespaceView? previous, long loadStarted, ReadStats stats)
+    private async Task<NamespaceView> BuildAsync(NamespaceMetaRecord meta, NamespaceSnapshot snapshot, long loadStarted, IServiceKeySource keys, CancellationToken cancellationToken)
     {
-        var byId = new Dictionary<string, SearchSegment>(StringComparer.Ordinal);
-        var list = new List<SearchSegment>(snapshot.Segments.Count);
-        long bytes = 0;
+        var ranged = new List<RangeSegment>(snapshot.Segments.Count);
         foreach (var segment in snapshot.Segments)
         {
-            if (previous is not null && previous.SegmentsById.TryGetValue(segment.Entry.SegmentId, out var reused))
-            {
-                stats.SegmentsReused++;
-            }
-            else
-            {
-                reused = SearchSegmentAdapter.FromReader(segment.Reader);
-                stats.SegmentsLoaded++;
-            }
-
-            byId[segment.Entry.SegmentId] = reused;
-            list.Add(reused);
-            bytes += (long)segment.Entry.ByteSize;
+            ranged.Add(_opened.TryGetValue(segment.Reader, out var r) ? r : throw new InvalidOperationException($"Segment {segment.Entry.SegmentId} was not opened for range reads."));
         }
 
         SearchSegment? tail = null;
+        long tailBytes = 0;
         if (snapshot.Tail.Count > 0)
         {
-            var lookup = snapshot.SegmentState;
-            var folded = WalFold.Fold(snapshot.Tail, lookup.Find);
-            tail = SearchSegmentAdapter.FromFold(folded, meta.Meta.Config, $"tail-{snapshot.Version}");
-            bytes += snapshot.Tail.Sum(e => (long)e.CalculateSize());
+            tail = SearchSegmentAdapter.FromFold(await FoldTailAsync(snapshot, ranged, keys, cancellationToken).ConfigureAwait(false), meta.Meta.Config, $"tail-{snapshot.Version}");
+            tailBytes = snapshot.Tail.Sum(e => (long)e.CalculateSize());
         }
 
-        return new NamespaceView(meta, snapshot, new SearchSnapshot(list, tail), byId, loadStarted, bytes);
+        return new NamespaceView(meta, snapshot, new SearchSnapshot([.. ranged.Select(r => r.Engine)], tail), ranged, loadStarted, tailBytes);
+    }
+
+    /// <summary>
+    /// Folds the WAL tail over the segments. A patch merges into the row it patches, so a tail with
+    /// patches needs the segments whole; without, a delete needs only to know the id may exist, and
+    /// a tombstone for an id no segment holds shadows nothing.
+    /// </summary>
+    private static async Task<FoldResult> FoldTailAsync(NamespaceSnapshot snapshot, IReadOnlyList<RangeSegment> ranged, IServiceKeySource keys, CancellationToken cancellationToken)
+    {
+        var patches = snapshot.Tail.Any(e => e.Writes.Any(w => w.Operations.Any(o => o.OpCase == WalOperation.OpOneofCase.Patch)));
+        if (!patches)
+        {
+            return WalFold.Fold(snapshot.Tail, key => new FoldedDocument(key, new Document(), 0));
+        }
+
+        var dataKeys = keys.DataKeys(snapshot.NamespaceId, KeyPurpose.CallerRequest);
+        await Task.WhenAll(ranged.Select(r => r.EnsureAllAsync(dataKeys, cancellationToken))).ConfigureAwait(false);
+        return WalFold.Fold(snapshot.Tail, snapshot.SegmentState.Find);
     }
 
     private void SetView(string namespaceId, NamespaceState state, NamespaceView view)
     {
-        var old = state.View;
         state.View = view;
-        Interlocked.Add(ref _bytes, view.Bytes - (old?.Bytes ?? 0));
         Trim(namespaceId);
     }
 
     private void Trim(string keep)
     {
-        while (Interlocked.Read(ref _bytes) > _options.CacheBytes)
+        while (Bytes > _options.CacheBytes)
         {
             var victim = _states.Where(s => s.Key != keep && s.Value.View is not null).OrderBy(s => s.Value.LastUse).Select(s => s.Key).FirstOrDefault();
             if (victim is null)
@@ -228,10 +243,8 @@ internal sealed partial class SnapshotCache
                 return; // one namespace larger than the cache: keep it until another is used
             }
 
-            if (_states.TryRemove(victim, out var state) && state.View is { } view)
-            {
-                Interlocked.Add(ref _bytes, -view.Bytes);
-            }
+            // Dropped, not disposed: a query may still be reading it; the GC takes it after.
+            _states.TryRemove(victim, out _);
         }
     }
 

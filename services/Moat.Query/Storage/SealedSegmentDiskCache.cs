@@ -8,9 +8,10 @@ namespace Moat.Query.Storage;
 /// <summary>
 /// An optional local disk cache in front of the region store for segment objects only: they are
 /// immutable, and what is cached is the *sealed* object as stored (still encrypted under the
-/// namespace's DEK), so the disk holds nothing the object store does not. Whole-object reads fill
-/// it; ranged reads are served from a cached file when present. Bounded by bytes, least recently
-/// used first out. Deletes pass through and drop the cached copy.
+/// namespace's DEK), so the disk holds nothing the object store does not. Ranged reads (the query
+/// service's cold path) are served from the cached file when present; on a miss they go to the
+/// store and the whole object is fetched once in the background to fill the cache. Bounded by
+/// bytes, least recently used first out. Deletes pass through and drop the cached copy.
 /// </summary>
 internal sealed class SealedSegmentDiskCache : IObjectStore
 {
@@ -18,6 +19,7 @@ internal sealed class SealedSegmentDiskCache : IObjectStore
     private readonly string _directory;
     private readonly long _maxBytes;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _filling = new(StringComparer.Ordinal);
     private long _bytes;
     private long _clock;
     private long _hits;
@@ -57,15 +59,10 @@ internal sealed class SealedSegmentDiskCache : IObjectStore
             entry.LastUse = Interlocked.Increment(ref _clock);
             try
             {
-                var bytes = await File.ReadAllBytesAsync(entry.Path, cancellationToken).ConfigureAwait(false);
+                var cached = range is { } r ? await ReadRangeAsync(entry, key, r, cancellationToken).ConfigureAwait(false)
+                    : new StoredObject(entry.Metadata, await File.ReadAllBytesAsync(entry.Path, cancellationToken).ConfigureAwait(false), 0);
                 Interlocked.Increment(ref _hits);
-                if (range is { } r)
-                {
-                    var (offset, count) = r.Resolve(key, bytes.Length);
-                    return new StoredObject(entry.Metadata, bytes.AsMemory((int)offset, (int)count), offset);
-                }
-
-                return new StoredObject(entry.Metadata, bytes, 0);
+                return cached;
             }
             catch (IOException)
             {
@@ -78,8 +75,23 @@ internal sealed class SealedSegmentDiskCache : IObjectStore
         {
             await AddAsync(key, stored, cancellationToken).ConfigureAwait(false);
         }
+        else if (stored is not null && stored.Metadata.Length <= _maxBytes / 4 && _filling.TryAdd(key, 0))
+        {
+            // A range read of a segment not on disk yet: fetch it whole behind the query, once, so
+            // the next cold start of this process reads it locally.
+            _ = Task.Run(() => FillAsync(key), CancellationToken.None);
+        }
 
         return stored;
+    }
+
+    /// <summary>Completes when no background fill is running (tests).</summary>
+    internal async Task WaitForFillsAsync()
+    {
+        while (!_filling.IsEmpty)
+        {
+            await Task.Delay(10).ConfigureAwait(false);
+        }
     }
 
     public Task<string> PutAsync(string key, ReadOnlyMemory<byte> data, PutCondition condition, CancellationToken cancellationToken) =>
@@ -110,6 +122,51 @@ internal sealed class SealedSegmentDiskCache : IObjectStore
     }
 
     private static bool IsSegment(string key) => key.Contains("/seg/", StringComparison.Ordinal);
+
+    private static async Task<StoredObject> ReadRangeAsync(Entry entry, string key, ByteRange range, CancellationToken cancellationToken)
+    {
+        var (offset, count) = range.Resolve(key, entry.Length);
+        var bytes = new byte[count];
+        using var handle = File.OpenHandle(entry.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var read = 0;
+        while (read < count)
+        {
+            var n = await RandomAccess.ReadAsync(handle, bytes.AsMemory(read), offset + read, cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new IOException($"The cached copy of '{key}' is shorter than recorded.");
+            }
+
+            read += n;
+        }
+
+        return new StoredObject(entry.Metadata, bytes, offset);
+    }
+
+    private async Task FillAsync(string key)
+    {
+        try
+        {
+            if (_entries.ContainsKey(key))
+            {
+                return;
+            }
+
+            var stored = await _inner.GetAsync(key, null, CancellationToken.None).ConfigureAwait(false);
+            if (stored is not null)
+            {
+                await AddAsync(key, stored, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectStoreException or OperationCanceledException)
+        {
+            // Best effort: the cache fills again on the next miss.
+        }
+        finally
+        {
+            _filling.TryRemove(key, out _);
+        }
+    }
 
     private async Task AddAsync(string key, StoredObject stored, CancellationToken cancellationToken)
     {

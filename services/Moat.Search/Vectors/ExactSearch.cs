@@ -12,8 +12,13 @@ public static class ExactSearch
         ArgumentNullException.ThrowIfNull(column);
         ArgumentNullException.ThrowIfNull(heap);
         var metric = column.Metric;
-        var qn = metric == VectorMetric.Cosine ? TensorPrimitives.Norm(query) : 0f;
-        var norms = metric == VectorMetric.Cosine ? column.Norms : null;
+        if (column.Residency is not null)
+        {
+            RequireRows(column, accept);
+        }
+
+        var cosine = metric == VectorMetric.Cosine;
+        var qn = cosine ? TensorPrimitives.Norm(query) : 0f;
         var scratch = column.ElementKind == VectorElementKind.F16 ? ArrayPool<float>.Shared.Rent(column.Dimensions) : null;
         var scored = 0;
         try
@@ -27,7 +32,7 @@ public static class ExactSearch
                 }
 
                 var v = column.Row(row, scratch);
-                heap.Push(row, Distance.Compute(metric, query, v, qn, norms is null ? 0f : norms[row]));
+                heap.Push(row, Distance.Compute(metric, query, v, qn, cosine ? column.NormOf(row, v) : 0f));
                 scored++;
             }
         }
@@ -40,5 +45,26 @@ public static class ExactSearch
         }
 
         return scored;
+    }
+
+    /// <summary>Throws <see cref="NotResidentException"/> naming every accepted row with a vector that is not in memory.</summary>
+    private static void RequireRows(VectorColumn column, RowBitmap? accept)
+    {
+        var missing = new List<ReadOnlyMemory<byte>>();
+        if (column.Missing(Accepted(column, accept), missing))
+        {
+            throw new NotResidentException(missing);
+        }
+    }
+
+    private static IEnumerable<int> Accepted(VectorColumn column, RowBitmap? accept)
+    {
+        for (var row = accept is null ? 0 : accept.NextSet(0); row >= 0 && row < column.RowCount; row = accept is null ? row + 1 : accept.NextSet(row + 1))
+        {
+            if (column.IsPresent(row))
+            {
+                yield return row;
+            }
+        }
     }
 }

@@ -279,7 +279,11 @@ public sealed class IvfSq8Index : IVectorIndex
     /// Views a serialised index (version 1 or 2) without copying; checks it against the column it
     /// belongs to. A version 1 index probes by the fixed rule.
     /// </summary>
-    public static IvfSq8Index Load(ReadOnlyMemory<byte> bytes, int dimensions, VectorMetric metric, int rowCount, uint version = FormatVersion)
+    /// <param name="checkRows">
+    /// Check every stored row number now (false when the index is read by ranges and its lists are
+    /// not in memory yet: each row is then checked when its list is scored).
+    /// </param>
+    public static IvfSq8Index Load(ReadOnlyMemory<byte> bytes, int dimensions, VectorMetric metric, int rowCount, uint version = FormatVersion, bool checkRows = true)
     {
         if (version is < MinFormatVersion or > FormatVersion)
         {
@@ -350,16 +354,41 @@ public sealed class IvfSq8Index : IVectorIndex
             }
         }
 
-        foreach (var r in index.Rows)
+        if (checkRows)
         {
-            if (r >= rowCount)
+            foreach (var r in index.Rows)
             {
-                throw new FormatException("An ivf-sq8 index names a row outside its column.");
+                if (r >= rowCount)
+                {
+                    throw new FormatException("An ivf-sq8 index names a row outside its column.");
+                }
             }
         }
 
         return index;
     }
+
+    /// <summary>
+    /// Bytes from the start of a serialised index through its list offsets (header, ranges,
+    /// centroids, offsets): what must be in memory to <see cref="Load"/> it; the rows, norms and
+    /// codes after it are read per list. <paramref name="header"/> is at least the first 24 bytes.
+    /// </summary>
+    public static long HeadLength(ReadOnlySpan<byte> header)
+    {
+        if (header.Length < HeaderLength)
+        {
+            throw new FormatException("An ivf-sq8 index is shorter than its header.");
+        }
+
+        long d = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        long lists = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        return HeaderLength + Padded(d * 4) + Padded(d * 4) + Padded(lists * d * 4) + Padded((lists + 1) * 4);
+    }
+
+    /// <summary>Bytes of the serialised header (enough for <see cref="HeadLength"/>).</summary>
+    public const int HeaderBytes = HeaderLength;
+
+    private static long Padded(long length) => (length + 7) & ~7L;
 
     public int EstimatedCost(int k, AnnOptions options)
     {
@@ -428,6 +457,8 @@ public sealed class IvfSq8Index : IVectorIndex
             var bias = TensorPrimitives.Dot(qs, Mins);
             var qq = TensorPrimitives.SumOfSquares(qs);
             var candidates = new NeighborHeap(Math.Max(k * factor, k));
+            var residency = column.Residency;
+            List<ReadOnlyMemory<byte>>? missing = null;
             var rowIds = Rows;
             var nrm = Norms;
             var allCodes = codes.Span;
@@ -440,9 +471,22 @@ public sealed class IvfSq8Index : IVectorIndex
                 }
 
                 var l = ord[i];
+                if (residency is not null && offs[l + 1] > offs[l] && !ListResident(residency, (int)offs[l], (int)offs[l + 1], ref missing))
+                {
+                    // Not in memory: count the accepted rows it would hold (in proportion) and go on,
+                    // so one round asks for every list the search will probe.
+                    scored += (long)(offs[l + 1] - offs[l]) * acceptCount / Count;
+                    continue;
+                }
+
                 for (var e = (int)offs[l]; e < (int)offs[l + 1]; e++)
                 {
                     var row = (int)rowIds[e];
+                    if (residency is not null && (uint)row >= (uint)column.RowCount)
+                    {
+                        throw new FormatException("An ivf-sq8 index names a row outside its column.");
+                    }
+
                     if (accept is not null && !accept[row])
                     {
                         continue;
@@ -460,19 +504,34 @@ public sealed class IvfSq8Index : IVectorIndex
                 }
             }
 
+            if (missing is not null)
+            {
+                throw new NotResidentException(missing);
+            }
+
             // Exact re-rank on the column's floats.
             var pooled = ArrayPool<Neighbor>.Shared.Rent(candidates.Count);
             try
             {
                 var n = candidates.Drain(pooled);
+                if (residency is not null)
+                {
+                    var rerank = new List<ReadOnlyMemory<byte>>();
+                    if (column.Missing(RowsOf(pooled, n), rerank))
+                    {
+                        throw new NotResidentException(rerank);
+                    }
+                }
+
                 var final = new NeighborHeap(k);
                 var scratch = column.ElementKind == VectorElementKind.F16 ? pool.Rent(d) : null;
-                var queryNorm = Metric == VectorMetric.Cosine ? TensorPrimitives.Norm(query) : 0f;
-                var colNorms = Metric == VectorMetric.Cosine ? column.Norms : null;
+                var cosine = Metric == VectorMetric.Cosine;
+                var queryNorm = cosine ? TensorPrimitives.Norm(query) : 0f;
                 for (var i = 0; i < n; i++)
                 {
                     var row = pooled[i].Row;
-                    final.Push(row, Distance.Compute(Metric, query, column.Row(row, scratch), queryNorm, colNorms is null ? 0f : colNorms[row]));
+                    var values = column.Row(row, scratch);
+                    final.Push(row, Distance.Compute(Metric, query, values, queryNorm, cosine ? column.NormOf(row, values) : 0f));
                 }
 
                 if (scratch is not null)
@@ -494,6 +553,32 @@ public sealed class IvfSq8Index : IVectorIndex
             pool.Return(cd);
             ArrayPool<int>.Shared.Return(order);
         }
+    }
+
+    private static IEnumerable<int> RowsOf(Neighbor[] neighbors, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return neighbors[i].Row;
+        }
+    }
+
+    /// <summary>Whether list entries [start, end) (rows, norms, codes) are in memory; adds the parts that are not to <paramref name="missing"/>.</summary>
+    private bool ListResident(IResidency residency, int start, int end, ref List<ReadOnlyMemory<byte>>? missing)
+    {
+        var count = end - start;
+        var parts = (rows.Slice(start * 4, count * 4), norms.Slice(start * 4, count * 4), codes.Slice(start * Dimensions, count * Dimensions));
+        var resident = true;
+        foreach (var part in new[] { parts.Item1, parts.Item2, parts.Item3 })
+        {
+            if (!residency.Contains(part))
+            {
+                (missing ??= []).Add(part);
+                resident = false;
+            }
+        }
+
+        return resident;
     }
 
     private float[] CentroidNorms()

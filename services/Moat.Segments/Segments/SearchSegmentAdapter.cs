@@ -23,43 +23,76 @@ public static class SearchSegmentAdapter
         var attributes = new Dictionary<string, SearchAttribute>(StringComparer.Ordinal);
         foreach (var (name, attr) in schema.Attributes)
         {
-            if (!reader.HasAttribute(name))
+            if (reader.HasAttribute(name))
             {
-                continue;
+                attributes[name] = Attribute(reader, name, attr);
             }
-
-            var data = reader.Attribute(name);
-            var column = new AttributeColumn(new FieldType((ValueKind)data.Kind, data.IsList), data.RowCount, data.PresenceMemory, data.ListOffsetsMemory, Block(data.Values));
-            var filter = reader.FilterIndex(name) is { } f ? new FilterIndex(Block(f.Values), f.PostingOffsetsMemory, f.PostingsMemory) : null;
-            TextIndex? text = null;
-            if (attr.FullText is not null && reader.FullText(name) is { } t)
-            {
-                text = new TextIndex(
-                    TokenizerFactory.ToSearch(attr.FullText),
-                    t.RowCount,
-                    t.TotalTokens,
-                    Block(t.Terms),
-                    t.DocumentLengthsMemory,
-                    t.TermPostingStartsMemory,
-                    t.PostingRowsMemory,
-                    t.PostingFrequenciesMemory,
-                    t.PositionStartsMemory,
-                    t.PositionsMemory);
-            }
-
-            attributes[name] = new SearchAttribute(column, filter, text);
         }
 
         var vectors = new Dictionary<string, Search.VectorColumn>(StringComparer.Ordinal);
         foreach (var (name, config) in schema.Vectors)
         {
-            var data = reader.Vectors(name);
-            var column = ToSearchColumn(data, Metric(config.Metric), index: null);
-            var index = VectorIndexDecoder.Decode(reader.VectorIndex(name), column);
-            vectors[name] = index is null ? column : ToSearchColumn(data, column.Metric, index);
+            vectors[name] = Vector(reader, name, config, residency: null);
         }
 
-        return new SearchSegment(reader.Header.SegmentId, Ids(reader.Ids), Ids(reader.Tombstones.Ids), attributes, vectors);
+        return new SearchSegment(reader.Header.SegmentId, Ids(reader), Tombstones(reader), attributes, vectors);
+    }
+
+    /// <summary>The segment's ids as the engine reads them.</summary>
+    public static DocIdColumn Ids(SegmentReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return Ids(reader.Ids);
+    }
+
+    /// <summary>The segment's tombstoned ids as the engine reads them.</summary>
+    public static DocIdColumn Tombstones(SegmentReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return Ids(reader.Tombstones.Ids);
+    }
+
+    /// <summary>One attribute (column, filter index, full-text index) of a segment that has it; its sections must be in memory.</summary>
+    public static SearchAttribute Attribute(SegmentReader reader, string name, AttributeSchema attr)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(attr);
+        var data = reader.Attribute(name);
+        var column = new AttributeColumn(new FieldType((ValueKind)data.Kind, data.IsList), data.RowCount, data.PresenceMemory, data.ListOffsetsMemory, Block(data.Values));
+        var filter = reader.FilterIndex(name) is { } f ? new FilterIndex(Block(f.Values), f.PostingOffsetsMemory, f.PostingsMemory) : null;
+        TextIndex? text = null;
+        if (attr.FullText is not null && reader.FullText(name) is { } t)
+        {
+            text = new TextIndex(
+                TokenizerFactory.ToSearch(attr.FullText),
+                t.RowCount,
+                t.TotalTokens,
+                Block(t.Terms),
+                t.DocumentLengthsMemory,
+                t.TermPostingStartsMemory,
+                t.PostingRowsMemory,
+                t.PostingFrequenciesMemory,
+                t.PositionStartsMemory,
+                t.PositionsMemory);
+        }
+
+        return new SearchAttribute(column, filter, text);
+    }
+
+    /// <summary>
+    /// One vector column and its index. With a <paramref name="residency"/> (a segment read by
+    /// ranges) only the column's prefix (header, presence) and the index head must be in memory:
+    /// rows and index lists are checked as the engine reads them.
+    /// </summary>
+    public static Search.VectorColumn Vector(SegmentReader reader, string name, Moat.V1.VectorColumn config, IResidency? residency)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(config);
+        var data = residency is null ? reader.Vectors(name) : VectorColumnData.Parse(reader.RawSection(SegmentSectionKind.Vectors, name));
+        var column = ToSearchColumn(data, Metric(config.Metric), index: null, residency);
+        var blob = residency is null ? reader.VectorIndex(name) : reader.RawVectorIndex(name);
+        var index = VectorIndexDecoder.Decode(blob, column, lazy: residency is not null);
+        return index is null ? column : ToSearchColumn(data, column.Metric, index, residency);
     }
 
     /// <summary>The engine's view of unindexed WAL documents (the tail of a snapshot).</summary>
@@ -93,8 +126,8 @@ public static class SearchSegmentAdapter
         _ => DocId.FromString(key.Text ?? string.Empty),
     };
 
-    internal static Search.VectorColumn ToSearchColumn(VectorColumnData data, VectorMetric metric, Search.Vectors.IVectorIndex? index) =>
-        new(data.Dimensions, metric, data.ElementType == VectorElementType.F16 ? VectorElementKind.F16 : VectorElementKind.F32, data.RowCount, data.PresenceMemory, data.DataMemory, index);
+    internal static Search.VectorColumn ToSearchColumn(VectorColumnData data, VectorMetric metric, Search.Vectors.IVectorIndex? index, IResidency? residency = null) =>
+        new(data.Dimensions, metric, data.ElementType == VectorElementType.F16 ? VectorElementKind.F16 : VectorElementKind.F32, data.RowCount, data.PresenceMemory, data.DataMemory, index, residency);
 
     private static DocIdColumn Ids(IdColumn ids) => new((DocIdKind)ids.Kind, Block(ids.Values));
 

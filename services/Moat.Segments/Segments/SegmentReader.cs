@@ -1,24 +1,29 @@
 using Moat.Internal.V1;
+using Moat.Search;
 using Moat.Segments.Indexing;
 using Moat.V1;
 
 namespace Moat.Segments.Segments;
 
 /// <summary>
-/// Reads a whole segment held in memory. Sections are parsed on first use and view the given bytes
-/// without copying; for range reads, use <see cref="SegmentDirectory"/> and the sections' own Parse.
+/// Reads a segment held in memory. Sections are parsed on first use and view the given bytes
+/// without copying. A segment read by ranges is opened with its <see cref="IResidency"/>: reading a
+/// section that is not in memory then throws instead of returning stale bytes
+/// (<see cref="RawSection"/> is the unchecked way for parts that are checked row by row).
 /// </summary>
 public sealed class SegmentReader
 {
     private readonly ReadOnlyMemory<byte> bytes;
+    private readonly IResidency? residency;
     private readonly Dictionary<(SegmentSectionKind, string), object> parsed = [];
     private IdColumn? ids;
     private ReadOnlyMemory<byte>? rowSequences;
 
-    private SegmentReader(ReadOnlyMemory<byte> bytes, SegmentDirectory directory)
+    private SegmentReader(ReadOnlyMemory<byte> bytes, SegmentDirectory directory, IResidency? residency = null)
     {
         this.bytes = bytes;
         Directory = directory;
+        this.residency = residency;
     }
 
     public SegmentDirectory Directory { get; }
@@ -31,6 +36,19 @@ public sealed class SegmentReader
     public int RowCount => (int)Header.RowCount;
 
     public static SegmentReader Open(ReadOnlyMemory<byte> segment) => new(segment, SegmentDirectory.Parse(segment.Span));
+
+    /// <summary>
+    /// Opens a segment of which only some bytes are in memory (at least the head: the first
+    /// <see cref="SegmentLayout.HeadLength"/> bytes); <paramref name="residency"/> tells which.
+    /// </summary>
+    public static SegmentReader Open(ReadOnlyMemory<byte> segment, IResidency residency)
+    {
+        ArgumentNullException.ThrowIfNull(residency);
+        return new(segment, SegmentDirectory.Parse(segment.Span), residency);
+    }
+
+    /// <summary>Whether every byte of the segment is in memory.</summary>
+    public bool IsWhole => residency is null || residency.Contains(bytes);
 
     public IdColumn Ids => ids ??= IdColumn.Parse(Section(SegmentSectionKind.Ids, string.Empty));
 
@@ -56,11 +74,33 @@ public sealed class SegmentReader
     public VectorIndexBlob VectorIndex(string column)
     {
         var range = Directory.Find(SegmentSectionKind.VectorIndex, column);
-        return new VectorIndexBlob(range.IndexKind, range.IndexVersion, SegmentDirectory.Slice(bytes, range));
+        return new VectorIndexBlob(range.IndexKind, range.IndexVersion, Section(SegmentSectionKind.VectorIndex, column));
     }
 
-    /// <summary>Raw bytes of one section.</summary>
-    public ReadOnlyMemory<byte> Section(SegmentSectionKind kind, string name) => SegmentDirectory.Slice(bytes, Directory.Find(kind, name));
+    /// <summary>The vector index slot without the residency check (its lists are checked as they are scored).</summary>
+    public VectorIndexBlob RawVectorIndex(string column)
+    {
+        var range = Directory.Find(SegmentSectionKind.VectorIndex, column);
+        return new VectorIndexBlob(range.IndexKind, range.IndexVersion, RawSection(SegmentSectionKind.VectorIndex, column));
+    }
+
+    /// <summary>Raw bytes of one section; throws when the segment is read by ranges and the section is not in memory.</summary>
+    public ReadOnlyMemory<byte> Section(SegmentSectionKind kind, string name)
+    {
+        var section = RawSection(kind, name);
+        if (residency is not null && !residency.Contains(section))
+        {
+            throw new InvalidOperationException($"Section {kind} '{name}' of segment {Header.SegmentId} is not in memory; load it before reading it.");
+        }
+
+        return section;
+    }
+
+    /// <summary>
+    /// Bytes of one section, whether in memory or not: for parts the engine checks row by row
+    /// (vector rows, index lists). The caller ensures whatever it reads directly is present.
+    /// </summary>
+    public ReadOnlyMemory<byte> RawSection(SegmentSectionKind kind, string name) => SegmentDirectory.Slice(bytes, Directory.Find(kind, name));
 
     /// <summary>Row <paramref name="row"/> as a public document.</summary>
     public Document ReadDocument(int row)

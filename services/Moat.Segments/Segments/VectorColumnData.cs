@@ -77,6 +77,29 @@ public sealed class VectorColumnData
         return v;
     }
 
+    /// <summary>Bytes of the header that <see cref="PrefixLength"/> reads.</summary>
+    public const int HeaderLength = 16;
+
+    /// <summary>
+    /// Bytes from the start of the section to its rows (header and presence bitmap): what must be in
+    /// memory before the column is parsed when its rows are read by ranges.
+    /// </summary>
+    public static long PrefixLength(ReadOnlySpan<byte> header)
+    {
+        if (header.Length < HeaderLength)
+        {
+            throw new SegmentFormatException("Vector column header truncated.");
+        }
+
+        var rows = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(header[8..]);
+        if (rows > int.MaxValue)
+        {
+            throw new SegmentFormatException("Malformed vector column header.");
+        }
+
+        return HeaderLength + SegmentLayout.Align8(Bitmap.ByteLength((int)rows));
+    }
+
     public static VectorColumnData Parse(ReadOnlyMemory<byte> section)
     {
         var c = new BlockCursor(section);
