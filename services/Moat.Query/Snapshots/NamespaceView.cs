@@ -14,9 +14,6 @@ namespace Moat.Query.Snapshots;
 /// </summary>
 internal sealed class NamespaceView
 {
-    /// <summary>Runs of a search before giving up (each run brings in everything the previous one lacked; two or three are usual).</summary>
-    private const int MaxRuns = 12;
-
     private readonly long _tailBytes;
 
     public NamespaceView(NamespaceMetaRecord meta, NamespaceSnapshot store, SearchSnapshot engine,
@@ -55,31 +52,10 @@ internal sealed class NamespaceView
     public NamespaceView Confirmed(long loadStartedAt) => new(Meta, Store, Engine, Ranged, loadStartedAt, _tailBytes);
 
     /// <summary>Runs <paramref name="query"/>, bringing in from the store what it reads first.</summary>
-    public async Task<SearchResult> SearchAsync(SearchQuery query, IDataKeySource keys, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        await PrepareAsync(QueryNeeds.Of(query), keys, cancellationToken).ConfigureAwait(false);
-        for (var run = 1; ; run++)
-        {
-            try
-            {
-                return Engine.Search(query, cancellationToken);
-            }
-            catch (NotResidentException e) when (run < MaxRuns)
-            {
-                await Task.WhenAll(Ranged.Select(r => r.EnsureAsync(e.Needed.Where(r.Owns), keys, cancellationToken))).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Brings in the sections <paramref name="needs"/> names in every stored segment.</summary>
-    public Task PrepareAsync(QueryNeeds needs, IDataKeySource keys, CancellationToken cancellationToken) =>
-        Task.WhenAll(Ranged.Select(r => r.PrepareAsync(needs, keys, cancellationToken)));
+    public Task<SearchResult> SearchAsync(SearchQuery query, IDataKeySource keys, CancellationToken cancellationToken) =>
+        RangeSearch.RunAsync(Engine, Ranged, query, keys, cancellationToken);
 
     /// <summary>Brings in every stored segment whole and every engine part (WarmCache, MeasureRecall).</summary>
-    public async Task LoadAllAsync(IDataKeySource keys, CancellationToken cancellationToken)
-    {
-        await Task.WhenAll(Ranged.Select(r => r.EnsureAllAsync(keys, cancellationToken))).ConfigureAwait(false);
-        await PrepareAsync(QueryNeeds.Everything, keys, cancellationToken).ConfigureAwait(false);
-    }
+    public Task LoadAllAsync(IDataKeySource keys, CancellationToken cancellationToken) =>
+        RangeSearch.LoadAllAsync(Ranged, keys, cancellationToken);
 }

@@ -45,6 +45,11 @@ internal sealed class QueryNeeds
         }
 
         needs._attributes.UnionWith(query.GroupBy);
+        if (query.Aggregates.Count > 0 || query.GroupBy.Count > 0)
+        {
+            return needs; // no hits to project
+        }
+
         var p = query.Projection;
         if (!p.ExcludeAllAttributes)
         {

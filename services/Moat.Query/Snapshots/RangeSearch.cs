@@ -1,0 +1,42 @@
+using Moat.Search;
+using Moat.Storage.Sealing;
+
+namespace Moat.Query.Snapshots;
+
+/// <summary>
+/// A search over segments read by ranges: bring in the sections the query names, run it, and when
+/// the engine reports rows or index lists it lacks (<see cref="NotResidentException"/>), fetch
+/// exactly those and run it again. The engine is pure and a run has no side effects, so a repeated
+/// run returns what one run over the whole segments would.
+/// </summary>
+internal static class RangeSearch
+{
+    /// <summary>Runs before giving up (each brings in everything the previous one lacked; two or three are usual).</summary>
+    private const int MaxRuns = 12;
+
+    public static async Task<SearchResult> RunAsync(SearchSnapshot engine, IReadOnlyList<RangeSegment> ranged, SearchQuery query, IDataKeySource keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(query);
+        var needs = QueryNeeds.Of(query);
+        await Task.WhenAll(ranged.Select(r => r.PrepareAsync(needs, keys, cancellationToken))).ConfigureAwait(false);
+        for (var run = 1; ; run++)
+        {
+            try
+            {
+                return engine.Search(query, cancellationToken);
+            }
+            catch (NotResidentException e) when (run < MaxRuns)
+            {
+                await Task.WhenAll(ranged.Select(r => r.EnsureAsync(e.Needed.Where(r.Owns), keys, cancellationToken))).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Brings in every segment whole and every engine part.</summary>
+    public static async Task LoadAllAsync(IReadOnlyList<RangeSegment> ranged, IDataKeySource keys, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(ranged.Select(r => r.EnsureAllAsync(keys, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(ranged.Select(r => r.PrepareAsync(QueryNeeds.Everything, keys, cancellationToken))).ConfigureAwait(false);
+    }
+}
