@@ -1,24 +1,40 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Moat.Indexer.SegmentStore;
+using Moat.Internal.V1;
+using Moat.Query.Snapshots;
 using Moat.Search;
 using Moat.Search.Vectors;
 using Moat.Segments.Indexing;
 using Moat.Segments.Segments;
+using Moat.Storage;
+using Moat.Storage.ObjectStore;
 using Moat.Storage.Sealing;
 using Moat.V1;
 
 /// <summary>
 /// One segment in its stored form: built by Moat.Segments' SegmentBuilder (with the IVF-SQ8 index
 /// builder), sealed with AES-256-GCM under a random data key as the write path seals it, and
-/// written to a file. <see cref="Open"/> is the cold path of the query service: read the sealed
-/// bytes from disk, unseal, parse, adapt to the engine, and make a snapshot.
+/// written to a file and to a local object store (in the segment chunk size the indexer uses).
+/// <see cref="Open"/> reads the sealed bytes whole, unseals, parses, adapts and makes a snapshot;
+/// <see cref="OpenRangedAsync"/> is the query service's cold path: the segment opened for range
+/// reads (<see cref="RangeSegment"/>), each query then fetching what it reads.
 /// </summary>
 internal sealed class StoredSegment : IDisposable
 {
-    private const string ObjectPath = "v1/ns/bench/seg/0";
+    private const string NamespaceId = "bench";
+    private const string SegmentId = "0";
+    private static readonly string ObjectPath = StoragePaths.Segment(NamespaceId, SegmentId);
     private readonly byte[] dataKey = RandomNumberGenerator.GetBytes(32);
+    private readonly LocalFileSystemStore store;
+    private readonly string storeDirectory;
 
-    private StoredSegment(string file) => File = file;
+    private StoredSegment(string file, string storeDirectory)
+    {
+        File = file;
+        this.storeDirectory = storeDirectory;
+        store = new LocalFileSystemStore(storeDirectory, "bench");
+    }
 
     public string File { get; }
 
@@ -41,16 +57,26 @@ internal sealed class StoredSegment : IDisposable
             Contents = new FoldResult(folded, [], 1, 1),
             VectorIndexBuilder = timing,
         });
-        var segment = new StoredSegment(Path.Combine(directory, "segment.sealed")) { BuildTime = sw.Elapsed, IndexTime = timing.Elapsed };
-        using (var file = new FileStream(segment.File, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-        using (var writer = new SealedObjectWriter(file, ObjectPath, keyringVersion: 1, dekId: 1, segment.dataKey, plain.Length))
-        {
-            writer.Write(plain);
-            writer.Complete();
-        }
-
+        var segment = new StoredSegment(Path.Combine(directory, "segment.sealed"), Path.Combine(directory, "store")) { BuildTime = sw.Elapsed, IndexTime = timing.Elapsed };
+        var sealedBytes = SealedObjectWriter.Seal(plain, ObjectPath, 1, 1, segment.dataKey, SegmentObjects.ChunkSize);
+        System.IO.File.WriteAllBytes(segment.File, sealedBytes);
+        segment.store.PutAsync(ObjectPath, sealedBytes, PutCondition.None, CancellationToken.None).GetAwaiter().GetResult();
         return segment;
     }
+
+    /// <summary>The query service's cold path: open for range reads (head, ids, tombstones); queries fetch the rest they read.</summary>
+    public async Task<(SearchSnapshot Snapshot, IReadOnlyList<RangeSegment> Ranged)> OpenRangedAsync()
+    {
+        var entry = new ManifestSegment { SegmentId = SegmentId, ObjectPath = ObjectPath };
+        var ranged = await RangeSegment.OpenAsync(store, ObjectPath, entry, NamespaceId, Keys, TimeSpan.FromSeconds(30), CancellationToken.None);
+        return (new SearchSnapshot([ranged.Engine]), [ranged]);
+    }
+
+    /// <summary>One query on a ranged snapshot, fetching what it reads.</summary>
+    public Task<SearchResult> SearchRangedAsync(SearchSnapshot snapshot, IReadOnlyList<RangeSegment> ranged, SearchQuery query) =>
+        RangeSearch.RunAsync(snapshot, ranged, query, Keys, CancellationToken.None);
+
+    private IDataKeySource Keys => new FixedKey(dataKey);
 
     /// <summary>Reads, unseals and adapts the segment: what a query service does on a cache miss.</summary>
     public SearchSnapshot Open()
@@ -62,7 +88,18 @@ internal sealed class StoredSegment : IDisposable
         return new SearchSnapshot([SearchSegmentAdapter.FromReader(SegmentReader.Open(plain))]);
     }
 
-    public void Dispose() => System.IO.File.Delete(File);
+    public void Dispose()
+    {
+        System.IO.File.Delete(File);
+        store.Dispose();
+        System.IO.Directory.Delete(storeDirectory, recursive: true);
+    }
+
+    private sealed class FixedKey(byte[] key) : IDataKeySource
+    {
+        public ValueTask<ReadOnlyMemory<byte>?> GetDataKeyAsync(long keyringVersion, uint dekId, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<ReadOnlyMemory<byte>?>(keyringVersion == 1 && dekId == 1 ? key.ToArray() : null);
+    }
 
     private sealed class TimedIndexBuilder : IVectorIndexBuilder
     {
