@@ -1,8 +1,11 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Moat.Indexer.SegmentStore;
 using Moat.Internal.V1;
 using Moat.Search;
+using Moat.Segments;
 using Moat.Segments.Segments;
 using Moat.Storage.ObjectStore;
 using Moat.Storage.Sealing;
@@ -26,6 +29,9 @@ internal sealed class RangeSegment : IResidency, IDisposable
 
     /// <summary>Missing chunks this close together are fetched in one request (fewer round trips for a few extra bytes).</summary>
     private const int GapChunks = 2;
+
+    /// <summary>Above this many missing chunks in one request for more, the span between them is fetched whole.</summary>
+    private const int MaxScatteredChunks = 256;
 
     private readonly IObjectStore _store;
     private readonly string _key;
@@ -175,12 +181,16 @@ internal sealed class RangeSegment : IResidency, IDisposable
         await EnsureAsync(ranges, keys, cancellationToken).ConfigureAwait(false);
         foreach (var name in attributes)
         {
-            _attributes.TryAdd(name, SearchSegmentAdapter.Attribute(reader, name, schema.Attributes[name]));
+            var attribute = SearchSegmentAdapter.Attribute(reader, name, schema.Attributes[name]);
+            CheckRows(attribute.Column.RowCount, name);
+            _attributes.TryAdd(name, attribute);
         }
 
         foreach (var name in vectors)
         {
-            _vectors.TryAdd(name, SearchSegmentAdapter.Vector(reader, name, schema.Vectors[name], this));
+            var column = SearchSegmentAdapter.Vector(reader, name, schema.Vectors[name], this);
+            CheckRows(column.RowCount, name);
+            _vectors.TryAdd(name, column);
         }
     }
 
@@ -256,6 +266,14 @@ internal sealed class RangeSegment : IResidency, IDisposable
         }
     }
 
+    private void CheckRows(int rows, string name)
+    {
+        if (rows != Engine.RowCount)
+        {
+            throw new SegmentFormatException($"Column '{name}' of segment {Reader.Header.SegmentId} has {rows} rows; the segment has {Engine.RowCount}.");
+        }
+    }
+
     private static (long Offset, long Length) Range(SegmentReader reader, SegmentSectionKind kind, string name = "")
     {
         var r = reader.Directory.Find(kind, name);
@@ -281,17 +299,40 @@ internal sealed class RangeSegment : IResidency, IDisposable
     private async Task FetchAsync(List<(long Offset, int Length)> runs, IDataKeySource keys, CancellationToken cancellationToken)
     {
         var reader = await RentReaderAsync(keys, cancellationToken).ConfigureAwait(false);
+        var scratch = ArrayPool<byte>.Shared.Rent(runs.Max(r => r.Length));
         try
         {
             foreach (var (offset, length) in runs)
             {
-                await reader.ReadAsync(offset, _buffer.AsMemory((int)offset, length), cancellationToken).ConfigureAwait(false);
-                MarkPresent(offset, length);
+                // Into scratch first: a run may cover chunks already present (which queries are
+                // reading), and a failed read clears its destination.
+                await reader.ReadAsync(offset, scratch.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+                CopyMissing(scratch.AsSpan(0, length), offset);
             }
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(scratch);
+            ArrayPool<byte>.Shared.Return(scratch);
             _readers.Add(reader);
+        }
+    }
+
+    /// <summary>Copies the chunks of a fetched run that are not present yet into the buffer and marks them present.</summary>
+    private void CopyMissing(ReadOnlySpan<byte> run, long offset)
+    {
+        var end = offset + run.Length;
+        for (var c = offset / _chunkSize; c * _chunkSize < end; c++)
+        {
+            if (IsPresent(c))
+            {
+                continue;
+            }
+
+            var start = c * _chunkSize;
+            var length = (int)(Math.Min(start + _chunkSize, _buffer.Length) - start);
+            run.Slice((int)(start - offset), length).CopyTo(_buffer.AsSpan((int)start, length));
+            MarkPresent(c);
         }
     }
 
@@ -326,11 +367,14 @@ internal sealed class RangeSegment : IResidency, IDisposable
             }
         }
 
+        // Many scattered chunks (an exact scan of accepted rows all over a column): one sweep over
+        // their span costs fewer requests than a request per chunk.
+        var gap = chunks.Count > MaxScatteredChunks ? long.MaxValue : GapChunks;
         var runs = new List<(long, int)>();
         long start = -1, last = -1;
         foreach (var c in chunks)
         {
-            if (start >= 0 && c - last <= GapChunks && (c - start + 1) * (long)_chunkSize <= SealedObjectReader.MaxFetchBytes)
+            if (start >= 0 && c - last <= gap && (c - start + 1) * (long)_chunkSize <= SealedObjectReader.MaxFetchBytes)
             {
                 last = c;
                 continue;
@@ -380,17 +424,13 @@ internal sealed class RangeSegment : IResidency, IDisposable
 
     private bool IsPresent(long chunk) => (Volatile.Read(ref _present[chunk >> 6]) & (1UL << (int)(chunk & 63))) != 0;
 
-    /// <summary>Marks whole chunks of a fetched run present (after they authenticated and were written).</summary>
-    private void MarkPresent(long offset, int length)
+    /// <summary>Marks a chunk present (after it authenticated and was written).</summary>
+    private void MarkPresent(long chunk)
     {
-        var end = offset + length;
-        for (var c = offset / _chunkSize; c * _chunkSize < end; c++)
+        var bit = 1UL << (int)(chunk & 63);
+        if ((Interlocked.Or(ref _present[chunk >> 6], bit) & bit) == 0)
         {
-            var bit = 1UL << (int)(c & 63);
-            if ((Interlocked.Or(ref _present[c >> 6], bit) & bit) == 0)
-            {
-                Interlocked.Add(ref _residentBytes, Math.Min((c + 1) * _chunkSize, _buffer.Length) - (c * _chunkSize));
-            }
+            Interlocked.Add(ref _residentBytes, Math.Min((chunk + 1) * _chunkSize, _buffer.Length) - (chunk * _chunkSize));
         }
     }
 }
