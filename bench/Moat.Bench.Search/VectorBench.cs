@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Moat.Query.Snapshots;
 using Moat.Search;
 using Moat.Search.Vectors;
 using Moat.V1;
@@ -123,67 +124,62 @@ internal static class VectorBench
             Warm("moat IVF-SQ8 (auto)", exact: false, AnnStrategy.Auto);
             Warm("moat IVF-SQ8 (index forced)", exact: false, AnnStrategy.Index);
 
-            // Cold: a fresh snapshot from the sealed file on disk, then its first query.
-            for (var c = 0; c < VectorData.Cases.Length; c++)
-            {
-                var lat = new List<double>();
-                var opens = new List<double>();
-                var firsts = new List<double>();
-                double recall = 0;
-                for (var i = 0; i < ColdOpensPerCase; i++)
-                {
-                    snapshot = null!;
-                    GC.Collect();
-                    var q = (i * 7) % nq;
-                    var t = Stopwatch.GetTimestamp();
-                    snapshot = stored.Open();
-                    var opened = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                    var hits = snapshot.Search(Query(data.Queries[q], VectorData.Cases[c].Buckets, exact: false)).Hits;
-                    var total = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                    lat.Add(total);
-                    opens.Add(opened);
-                    firsts.Add(total - opened);
-                    recall += Recall(hits.Select(h => h.Id.U64), truth.AsSpan(((c * nq) + q) * VectorData.K, VectorData.K));
-                }
-
-                opens.Sort();
-                firsts.Sort();
-                results.Add(LatencyRow.From("moat IVF-SQ8 (auto), whole read", VectorData.Cases[c].Name, "cold", lat, recall / ColdOpensPerCase,
-                    string.Create(CultureInfo.InvariantCulture, $"{ColdOpensPerCase} opens: read+unseal+adapt p50 {LatencyRow.Percentile(opens, 0.5):F0} ms, first query p50 {LatencyRow.Percentile(firsts, 0.5):F2} ms")));
-            }
-
-            // Cold with range reads: the query service's path (open = head, ids, tombstones; the
+            // Cold: a fresh open, then its first query. Whole read: the sealed file read, unsealed
+            // and adapted. Range reads: the query service's path (open = head, ids, tombstones; the
             // query then fetches the index head, the lists it probes and the rows it re-ranks).
-            for (var c = 0; c < VectorData.Cases.Length; c++)
+            async Task Cold(bool ranged)
             {
-                var lat = new List<double>();
-                var opens = new List<double>();
-                var fetched = new List<double>();
-                double recall = 0;
-                for (var i = 0; i < ColdOpensPerCase; i++)
+                for (var c = 0; c < VectorData.Cases.Length; c++)
                 {
-                    snapshot = null!;
-                    GC.Collect();
-                    var q = (i * 7) % nq;
-                    var t = Stopwatch.GetTimestamp();
-                    var (cold, ranged) = await stored.OpenRangedAsync();
-                    var opened = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                    var hits = (await stored.SearchRangedAsync(cold, ranged, Query(data.Queries[q], VectorData.Cases[c].Buckets, exact: false))).Hits;
-                    lat.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                    opens.Add(opened);
-                    fetched.Add(ranged.Sum(r => r.ResidentBytes) / 1e6);
-                    recall += Recall(hits.Select(h => h.Id.U64), truth.AsSpan(((c * nq) + q) * VectorData.K, VectorData.K));
-                    foreach (var r in ranged)
+                    var lat = new List<double>();
+                    var opens = new List<double>();
+                    var firsts = new List<double>();
+                    var fetched = new List<double>();
+                    double recall = 0;
+                    for (var i = 0; i < ColdOpensPerCase; i++)
                     {
-                        r.Dispose();
-                    }
-                }
+                        snapshot = null!;
+                        GC.Collect();
+                        var q = (i * 7) % nq;
+                        var query = Query(data.Queries[q], VectorData.Cases[c].Buckets, exact: false);
+                        var t = Stopwatch.GetTimestamp();
+                        IReadOnlyList<RangeSegment> parts = [];
+                        SearchSnapshot cold;
+                        if (ranged)
+                        {
+                            (cold, parts) = await stored.OpenRangedAsync();
+                        }
+                        else
+                        {
+                            cold = stored.Open();
+                        }
 
-                opens.Sort();
-                fetched.Sort();
-                results.Add(LatencyRow.From("moat IVF-SQ8 (auto), range reads", VectorData.Cases[c].Name, "cold", lat, recall / ColdOpensPerCase,
-                    string.Create(CultureInfo.InvariantCulture, $"{ColdOpensPerCase} opens: open p50 {LatencyRow.Percentile(opens, 0.5):F1} ms; {LatencyRow.Percentile(fetched, 0.5):F1} MB of {stored.SealedBytes / 1e6:F0} MB read (p50)")));
+                        var opened = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                        var hits = (ranged ? await stored.SearchRangedAsync(cold, parts, query) : cold.Search(query)).Hits;
+                        var total = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                        lat.Add(total);
+                        opens.Add(opened);
+                        firsts.Add(total - opened);
+                        fetched.Add(parts.Sum(r => r.ResidentBytes) / 1e6);
+                        recall += Recall(hits.Select(h => h.Id.U64), truth.AsSpan(((c * nq) + q) * VectorData.K, VectorData.K));
+                        foreach (var part in parts)
+                        {
+                            part.Dispose();
+                        }
+                    }
+
+                    opens.Sort();
+                    firsts.Sort();
+                    fetched.Sort();
+                    var note = ranged
+                        ? string.Create(CultureInfo.InvariantCulture, $"{ColdOpensPerCase} opens: open p50 {LatencyRow.Percentile(opens, 0.5):F1} ms; {LatencyRow.Percentile(fetched, 0.5):F1} MB of {stored.SealedBytes / 1e6:F0} MB read (p50)")
+                        : string.Create(CultureInfo.InvariantCulture, $"{ColdOpensPerCase} opens: read+unseal+adapt p50 {LatencyRow.Percentile(opens, 0.5):F0} ms, first query p50 {LatencyRow.Percentile(firsts, 0.5):F2} ms");
+                    results.Add(LatencyRow.From(ranged ? "moat IVF-SQ8 (auto), range reads" : "moat IVF-SQ8 (auto), whole read", VectorData.Cases[c].Name, "cold", lat, recall / ColdOpensPerCase, note));
+                }
             }
+
+            await Cold(ranged: false);
+            await Cold(ranged: true);
 
             var notes = new List<string>();
             if (extra is not null)

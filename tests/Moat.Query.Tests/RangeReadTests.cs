@@ -157,11 +157,11 @@ public sealed class RangeReadTests : IDisposable
             var expected = reference.Search(query);
             Assert.True(expected.Hits.Count > 0 || expected.Aggregates.Count > 0, $"query {query} finds nothing");
             var actual = await RangeSearch.RunAsync(engine, ranged, query, new FixedDataKeys(), CancellationToken.None);
-            AssertSame(expected, actual);
+            SearchResultAssert.Same(expected, actual);
 
             // Warm: the same query again needs nothing more from the store.
             var fetched = _store.BytesRead;
-            AssertSame(expected, await RangeSearch.RunAsync(engine, ranged, query, new FixedDataKeys(), CancellationToken.None));
+            SearchResultAssert.Same(expected, await RangeSearch.RunAsync(engine, ranged, query, new FixedDataKeys(), CancellationToken.None));
             Assert.Equal(fetched, _store.BytesRead);
             ranged.ForEach(r => r.Dispose());
         }
@@ -221,23 +221,6 @@ public sealed class RangeReadTests : IDisposable
         Assert.Contains(entry.ObjectPath, e.Message, StringComparison.Ordinal);
         Assert.False(ranged[0].Contains(reader.RawSection(SegmentSectionKind.Attribute, "body")));
         ranged[0].Dispose();
-    }
-
-    private static void AssertSame(SearchResult expected, SearchResult actual)
-    {
-        Assert.Equal(expected.Hits.Select(h => h.Id), actual.Hits.Select(h => h.Id));
-        for (var i = 0; i < expected.Hits.Count; i++)
-        {
-            Assert.Equal(expected.Hits[i].Score, actual.Hits[i].Score, 5);
-            Assert.Equal(expected.Hits[i].Attributes.OrderBy(p => p.Key), actual.Hits[i].Attributes.OrderBy(p => p.Key));
-            Assert.Equal(expected.Hits[i].Vectors.Keys.Order(), actual.Hits[i].Vectors.Keys.Order());
-            foreach (var (k, v) in expected.Hits[i].Vectors)
-            {
-                Assert.Equal(v, actual.Hits[i].Vectors[k]);
-            }
-        }
-
-        Assert.Equal(expected.Aggregates.OrderBy(p => p.Key), actual.Aggregates.OrderBy(p => p.Key));
     }
 
     /// <summary>The namespace's one DEK (keyring 1, DEK 1).</summary>

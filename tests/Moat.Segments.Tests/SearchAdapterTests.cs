@@ -5,6 +5,7 @@ using Moat.Search.Text;
 using Moat.Search.Vectors;
 using Moat.Segments.Indexing;
 using Moat.Segments.Segments;
+using Moat.Testing;
 using Moat.V1;
 using Predicate = Moat.Search.Predicate;
 using Projection = Moat.Search.Projection;
@@ -118,29 +119,6 @@ public class SearchAdapterTests
         ];
     }
 
-    private static void AssertSame(SearchResult expected, SearchResult actual)
-    {
-        Assert.Equal(expected.Hits.Select(h => h.Id), actual.Hits.Select(h => h.Id));
-        for (var i = 0; i < expected.Hits.Count; i++)
-        {
-            Assert.Equal(expected.Hits[i].Score, actual.Hits[i].Score, 5);
-            Assert.Equal(expected.Hits[i].Attributes.OrderBy(p => p.Key), actual.Hits[i].Attributes.OrderBy(p => p.Key));
-            Assert.Equal(expected.Hits[i].Vectors.Keys.Order(), actual.Hits[i].Vectors.Keys.Order());
-            foreach (var (k, v) in expected.Hits[i].Vectors)
-            {
-                Assert.Equal(v, actual.Hits[i].Vectors[k]);
-            }
-        }
-
-        Assert.Equal(expected.Aggregates.OrderBy(p => p.Key), actual.Aggregates.OrderBy(p => p.Key));
-        Assert.Equal(expected.Groups.Count, actual.Groups.Count);
-        for (var i = 0; i < expected.Groups.Count; i++)
-        {
-            Assert.Equal(expected.Groups[i].Key.OrderBy(p => p.Key), actual.Groups[i].Key.OrderBy(p => p.Key));
-            Assert.Equal(expected.Groups[i].Values.OrderBy(p => p.Key), actual.Groups[i].Values.OrderBy(p => p.Key));
-        }
-    }
-
     [Fact]
     public void Stored_segments_and_the_wal_tail_search_like_the_engine_on_the_same_documents()
     {
@@ -194,7 +172,7 @@ public class SearchAdapterTests
         {
             var expected = reference.Search(query);
             Assert.True(expected.Hits.Count > 0 || expected.Aggregates.Count > 0 || expected.Groups.Count > 1, $"query {query} finds nothing");
-            AssertSame(expected, adapted.Search(query));
+            SearchResultAssert.Same(expected, adapted.Search(query));
         }
     }
 
