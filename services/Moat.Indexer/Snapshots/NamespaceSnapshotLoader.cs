@@ -61,11 +61,13 @@ public sealed partial class NamespaceSnapshotLoader
     {
         ManifestStore.CheckNamespace(namespaceId);
         var wal = new WalReader(_store, _keys.ForPurpose(purpose));
-        var probeManifest = previous?.Manifest is not null;
+        var probeManifest = true;
         for (var attempt = 1; ; attempt++)
         {
-            var latestVersion = probeManifest
-                ? await _manifests.GetLatestVersionAfterAsync(namespaceId, (long)previous!.Manifest!.Version, cancellationToken).ConfigureAwait(false)
+            // A refresh probes after the manifest version it saw; a first load, a retry or a snapshot without one lists.
+            var seen = probeManifest ? (long)(previous?.Manifest?.Version ?? 0) : 0;
+            var latestVersion = seen > 0
+                ? await _manifests.GetLatestVersionAfterAsync(namespaceId, seen, cancellationToken).ConfigureAwait(false)
                 : await _manifests.GetLatestVersionAsync(namespaceId, cancellationToken).ConfigureAwait(false);
             var manifest = previous?.Manifest is { } known && (long)known.Version == latestVersion
                 ? known
