@@ -82,4 +82,35 @@ internal static class WalTail
 
         return new WalRun(entries, more, gapAfter);
     }
+
+    /// <summary>
+    /// Reads after + 1, after + 2, ... by GET, without listing, up to the first absent sequence.
+    /// Writers create n + 2 only once n + 1 exists, so an absent n + 1 means nothing past n has been
+    /// written — provided n + 1 cannot have been collected: the caller must pass an
+    /// <paramref name="after"/> at or past the watermark of a manifest that was the latest during the
+    /// call (GC deletes only entries at or below the lowest watermark of the protected manifests: the
+    /// latest and those superseded less than the reader grace ago). A damaged WAL's gap looks like
+    /// its end here.
+    /// </summary>
+    /// <param name="callTimeout">Time limit of each entry's read.</param>
+    public static async Task<WalRun> ProbeAsync(WalReader reader, string namespaceId, long after, TimeSpan callTimeout, CancellationToken cancellationToken)
+    {
+        var entries = new List<WalEntry>();
+        for (var sequence = after + 1; ; sequence++)
+        {
+            WalEntry? entry;
+            using (var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                readTimeout.CancelAfter(callTimeout);
+                entry = await reader.ReadEntryAsync(namespaceId, sequence, readTimeout.Token).ConfigureAwait(false);
+            }
+
+            if (entry is null)
+            {
+                return new WalRun(entries, MoreRemaining: false, GapAfter: null);
+            }
+
+            entries.Add(entry);
+        }
+    }
 }

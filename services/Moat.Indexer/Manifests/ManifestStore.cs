@@ -16,11 +16,15 @@ namespace Moat.Indexer.Manifests;
 /// <summary>
 /// A namespace's manifests on the object store (docs/indexer.md): find the latest, read and unseal
 /// one, publish the next create-if-absent. Versions are dense and write-once; the latest is found by
-/// listing only after the highest version this process has seen, so steady state lists one page.
+/// listing only after the highest version this process has seen, so steady state lists one page, or,
+/// for a caller that knows the version it saw last, by probing the next version without listing.
 /// </summary>
 public sealed class ManifestStore
 {
     private const int MaxLatestAttempts = 4;
+
+    /// <summary>Versions probed one by one before a caller far behind lists instead.</summary>
+    private const int MaxProbes = 4;
 
     private readonly IObjectStore _store;
     private readonly IServiceKeySource _keys;
@@ -46,18 +50,39 @@ public sealed class ManifestStore
     public async Task<long> GetLatestVersionAsync(string namespaceId, CancellationToken cancellationToken)
     {
         CheckNamespace(namespaceId);
-        var prefix = ManifestPaths.Prefix(namespaceId);
-        var known = _known.GetValueOrDefault(namespaceId);
-        var startAfter = known > 0 ? StoragePaths.Manifest(namespaceId, known) : null;
-        var latest = known;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.StoreCallTimeout);
-        await foreach (var item in _store.ListAsync(prefix, startAfter, timeout.Token).ConfigureAwait(false))
+        return await ListLatestAsync(namespaceId, _known.GetValueOrDefault(namespaceId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The highest manifest version of the namespace, for a caller that saw version
+    /// <paramref name="seen"/> (≥ 1) as the latest: "anything new?" without listing. Versions are
+    /// dense and each is created at exactly last + 1, so this probes seen + 1, seen + 2, ... (HEAD) up
+    /// to the first absent one, L + 1. An absent L + 1 proves L the latest only while L still exists:
+    /// GC deletes manifests oldest first, so L present after L + 1 was seen absent means L + 1 was
+    /// never deleted, hence never created (and L + 2 needs L + 1 first). So L is checked again after
+    /// the miss; when it is gone (the caller was away past the reader grace) this lists from the
+    /// start, and after <see cref="MaxProbes"/> present versions it lists after the last one.
+    /// Nothing new costs two requests: HEAD seen + 1 (absent), HEAD seen (present).
+    /// </summary>
+    public async Task<long> GetLatestVersionAfterAsync(string namespaceId, long seen, CancellationToken cancellationToken)
+    {
+        CheckNamespace(namespaceId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seen);
+        var latest = seen;
+        while (await ExistsAsync(namespaceId, latest + 1, cancellationToken).ConfigureAwait(false))
         {
-            if (ManifestPaths.TryParseVersion(item.Key, prefix, out var version) && version > latest)
+            latest++;
+            if (latest - seen >= MaxProbes)
             {
-                latest = version;
+                // Far behind: one listing after a version seen present finds the newest (never collected).
+                return await ListLatestAsync(namespaceId, latest, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (!await ExistsAsync(namespaceId, latest, cancellationToken).ConfigureAwait(false))
+        {
+            // Collected since it was seen, so latest + 1 may have been too: only a listing knows.
+            return await ListLatestAsync(namespaceId, 0, cancellationToken).ConfigureAwait(false);
         }
 
         Remember(namespaceId, latest);
@@ -201,6 +226,35 @@ public sealed class ManifestStore
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.StoreCallTimeout);
         await _store.DeleteAsync(StoragePaths.Manifest(namespaceId, version), null, timeout.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Lists the manifests after version <paramref name="after"/> (0: all): the highest of them, else <paramref name="after"/>.</summary>
+    private async Task<long> ListLatestAsync(string namespaceId, long after, CancellationToken cancellationToken)
+    {
+        var prefix = ManifestPaths.Prefix(namespaceId);
+        var startAfter = after > 0 ? StoragePaths.Manifest(namespaceId, after) : null;
+        var latest = after;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(_options.StoreCallTimeout);
+            await foreach (var item in _store.ListAsync(prefix, startAfter, timeout.Token).ConfigureAwait(false))
+            {
+                if (ManifestPaths.TryParseVersion(item.Key, prefix, out var version) && version > latest)
+                {
+                    latest = version;
+                }
+            }
+        }
+
+        Remember(namespaceId, latest);
+        return latest;
+    }
+
+    private async Task<bool> ExistsAsync(string namespaceId, long version, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.StoreCallTimeout);
+        return await _store.HeadAsync(StoragePaths.Manifest(namespaceId, version), timeout.Token).ConfigureAwait(false) is not null;
     }
 
     internal static void CheckNamespace(string namespaceId)

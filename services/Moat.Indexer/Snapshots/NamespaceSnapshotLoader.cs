@@ -46,7 +46,10 @@ public sealed partial class NamespaceSnapshotLoader
     /// <summary>
     /// A snapshot at least as new as <paramref name="previous"/>, reusing what it can: its segments
     /// (by id: they are immutable) and its tail entries; only the new manifest, new segments and new
-    /// WAL entries are read.
+    /// WAL entries are read. It knows where <paramref name="previous"/> stood, so it probes the next
+    /// manifest version and WAL sequence instead of listing; when nothing is new it returns
+    /// <paramref name="previous"/> itself, after three small requests when it has a manifest
+    /// (docs/indexer.md, "Snapshot loader").
     /// </summary>
     public async Task<NamespaceSnapshot> RefreshAsync(NamespaceSnapshot previous, KeyPurpose purpose, CancellationToken cancellationToken)
     {
@@ -58,9 +61,14 @@ public sealed partial class NamespaceSnapshotLoader
     {
         ManifestStore.CheckNamespace(namespaceId);
         var wal = new WalReader(_store, _keys.ForPurpose(purpose));
+        var probeManifest = true;
         for (var attempt = 1; ; attempt++)
         {
-            var latestVersion = await _manifests.GetLatestVersionAsync(namespaceId, cancellationToken).ConfigureAwait(false);
+            // A refresh probes after the manifest version it saw; a first load, a retry or a snapshot without one lists.
+            var seen = probeManifest ? (long)(previous?.Manifest?.Version ?? 0) : 0;
+            var latestVersion = seen > 0
+                ? await _manifests.GetLatestVersionAfterAsync(namespaceId, seen, cancellationToken).ConfigureAwait(false)
+                : await _manifests.GetLatestVersionAsync(namespaceId, cancellationToken).ConfigureAwait(false);
             var manifest = previous?.Manifest is { } known && (long)known.Version == latestVersion
                 ? known
                 : latestVersion == 0 ? null : await _manifests.ReadAsync(namespaceId, latestVersion, purpose, cancellationToken).ConfigureAwait(false);
@@ -71,6 +79,7 @@ public sealed partial class NamespaceSnapshotLoader
                     throw new SnapshotInconsistentException($"Manifest {latestVersion} of namespace {namespaceId} was listed as the latest but is absent.");
                 }
 
+                probeManifest = false;
                 continue; // collected after being superseded: a newer one exists
             }
 
@@ -86,7 +95,13 @@ public sealed partial class NamespaceSnapshotLoader
                 readAfter = watermark;
             }
 
-            var run = await WalTail.ReadAsync(_store, wal, namespaceId, readAfter, int.MaxValue, long.MaxValue, _callTimeout, cancellationToken).ConfigureAwait(false);
+            // A refresh probes readAfter + 1, ... (GET) instead of listing: readAfter is at or past the
+            // watermark of a manifest that was the latest just now, and GC takes no entry past the
+            // watermark of a manifest superseded less than the reader grace ago, so an absent entry
+            // was never written. A first load lists, which also finds a gap in a damaged WAL.
+            var run = previous is null
+                ? await WalTail.ReadAsync(_store, wal, namespaceId, readAfter, int.MaxValue, long.MaxValue, _callTimeout, cancellationToken).ConfigureAwait(false)
+                : await WalTail.ProbeAsync(wal, namespaceId, readAfter, _callTimeout, cancellationToken).ConfigureAwait(false);
             if (run.GapAfter is { } gap)
             {
                 // Entries past the watermark are never collected; a gap means a newer manifest folded
@@ -98,6 +113,11 @@ public sealed partial class NamespaceSnapshotLoader
 
                 previous = null;
                 continue;
+            }
+
+            if (previous is not null && ReferenceEquals(manifest, previous.Manifest) && run.Entries.Count == 0 && tail.Count == previous.Tail.Count)
+            {
+                return previous; // nothing new: the same immutable snapshot
             }
 
             tail.AddRange(run.Entries);
