@@ -168,6 +168,36 @@ public sealed class RangeReadTests : IDisposable
     }
 
     [Fact]
+    public async Task Many_segments_are_brought_in_together_in_a_few_runs()
+    {
+        // Six segments of an indexer's making: each run of a query names what every segment lacks.
+        var segments = new List<(ManifestSegment Entry, byte[] Plaintext)>();
+        for (var g = 0; g < 6; g++)
+        {
+            var docs = Enumerable.Range((g * 2000) + 1, 2000).Select(i => new FoldedDocument(DocKey.FromU64((ulong)i), Doc((ulong)i, new TestRandom((ulong)i), 1), (ulong)g + 1)).ToList();
+            segments.Add(await StoreSegmentAsync($"{g + 1:D20}-{g:x4}", new FoldResult(docs, [], (ulong)g + 1, (ulong)g + 1)));
+        }
+
+        var reference = WholeReference(segments);
+        var q = Enumerable.Range(0, Dims).Select(x => x % 16 == 9 ? 4f : 0f).ToArray();
+        foreach (var query in new[]
+        {
+            new SearchQuery { RankBy = new VectorRanking("emb", q), TopK = 10, Projection = new Projection { IncludeVectors = ["emb"], ExcludeAllAttributes = true } },
+            new SearchQuery { RankBy = new VectorRanking("emb", q), TopK = 20, Filter = new Predicate("cat", FilterOp.Lt, FieldValue.Int64(10)), Projection = new Projection { IncludeAllVectors = true, IncludeAttributes = ["cat"] } },
+        })
+        {
+            var ranged = await OpenAsync(segments);
+            var engine = new SearchSnapshot([.. ranged.Select(r => r.Engine)]);
+            var runs = 0;
+            var actual = await RangeSearch.RunAsync(engine, ranged, query, new FixedDataKeys(), CancellationToken.None, n => runs = n);
+            SearchResultAssert.Same(reference.Search(query), actual);
+            Assert.InRange(runs, 2, 4);
+            Assert.All(ranged, r => Assert.False(r.Contains(r.Reader.RawSection(SegmentSectionKind.Attribute, "body")), "an attribute the query does not read was brought in"));
+            ranged.ForEach(r => r.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task A_cold_vector_query_fetches_a_small_part_of_the_segment()
     {
         var (entry, plaintext) = await StoreSegmentAsync("00000000000000000001-cccc", new FoldResult(

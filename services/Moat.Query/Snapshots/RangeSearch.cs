@@ -11,10 +11,15 @@ namespace Moat.Query.Snapshots;
 /// </summary>
 internal static class RangeSearch
 {
-    /// <summary>Runs before giving up (each brings in everything the previous one lacked; two or three are usual).</summary>
-    private const int MaxRuns = 12;
+    /// <summary>
+    /// Runs before bringing the segments in whole (each run brings in everything the previous one
+    /// lacked in every segment; two or three are usual, a selective filter widening over many
+    /// lists may take a few more).
+    /// </summary>
+    private const int MaxRuns = 8;
 
-    public static async Task<SearchResult> RunAsync(SearchSnapshot engine, IReadOnlyList<RangeSegment> ranged, SearchQuery query, IDataKeySource keys, CancellationToken cancellationToken)
+    /// <param name="runs">Told how many times the query ran (tests, benchmarks).</param>
+    public static async Task<SearchResult> RunAsync(SearchSnapshot engine, IReadOnlyList<RangeSegment> ranged, SearchQuery query, IDataKeySource keys, CancellationToken cancellationToken, Action<int>? runs = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(query);
@@ -24,11 +29,19 @@ internal static class RangeSearch
         {
             try
             {
-                return engine.Search(query, cancellationToken);
+                var result = engine.Search(query, cancellationToken);
+                runs?.Invoke(run);
+                return result;
             }
             catch (NotResidentException e) when (run < MaxRuns)
             {
                 await Task.WhenAll(ranged.Select(r => r.EnsureAsync(e.Needed.Where(r.Owns), keys, cancellationToken))).ConfigureAwait(false);
+            }
+            catch (NotResidentException) when (run == MaxRuns)
+            {
+                // Still asking for more: stop asking piecemeal and bring the segments in whole
+                // (the next run then needs nothing).
+                await Task.WhenAll(ranged.Select(r => r.EnsureAllAsync(keys, cancellationToken))).ConfigureAwait(false);
             }
         }
     }

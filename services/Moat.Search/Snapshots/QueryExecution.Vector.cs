@@ -44,6 +44,7 @@ internal sealed partial class QueryExecution
         var ann = query.Ann ?? AnnOptions.Default;
         var heap = new NeighborHeap(k);
         var found = new Neighbor[k];
+        List<ReadOnlyMemory<byte>>? missing = null;
         for (var s = 0; s < Segments.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -65,23 +66,37 @@ internal sealed partial class QueryExecution
             var useIndex = !v.Exact && index is not null && ann.Strategy != AnnStrategy.Exact
                 && (ann.Strategy == AnnStrategy.Index || acceptCount > (ann.ExactThreshold > 0 ? ann.ExactThreshold : index.EstimatedCost(k, ann)));
             int n;
-            if (useIndex)
+            try
             {
-                n = index!.Search(column, v.Vector, acceptCount == seg.RowCount ? null : accept, acceptCount, ann, found);
-                indexedSegments++;
+                if (useIndex)
+                {
+                    n = index!.Search(column, v.Vector, acceptCount == seg.RowCount ? null : accept, acceptCount, ann, found);
+                    indexedSegments++;
+                }
+                else
+                {
+                    heap.Clear();
+                    exhaustive += ExactSearch.Search(column, v.Vector, accept, heap);
+                    n = heap.Drain(found);
+                    exactSegments++;
+                }
             }
-            else
+            catch (NotResidentException e)
             {
-                heap.Clear();
-                exhaustive += ExactSearch.Search(column, v.Vector, accept, heap);
-                n = heap.Drain(found);
-                exactSegments++;
+                // Go on through the other segments, so one run names what every segment lacks.
+                (missing ??= []).AddRange(e.Needed);
+                continue;
             }
 
             for (var i = 0; i < n; i++)
             {
                 candidates.Add(new Candidate(s, found[i].Row, found[i].Distance));
             }
+        }
+
+        if (missing is not null)
+        {
+            throw new NotResidentException(missing);
         }
 
         candidates.Sort((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : CompareIds(a, b));

@@ -53,10 +53,23 @@ internal sealed partial class QueryExecution(SearchSnapshot snapshot, SearchQuer
 
         var hits = new List<SearchHit>(Math.Min(candidates.Count, query.TopK));
         var projection = new ProjectionPlan(query.Projection);
+        List<ReadOnlyMemory<byte>>? missing = null;
         for (var i = 0; i < candidates.Count && i < query.TopK; i++)
         {
             var c = candidates[i];
-            hits.Add(projection.Materialize(Segments[c.Segment], c.Segment, c.Row, c.Score));
+            try
+            {
+                hits.Add(projection.Materialize(Segments[c.Segment], c.Segment, c.Row, c.Score));
+            }
+            catch (NotResidentException e)
+            {
+                (missing ??= []).AddRange(e.Needed); // every hit's missing rows in one run
+            }
+        }
+
+        if (missing is not null)
+        {
+            throw new NotResidentException(missing);
         }
 
         return new SearchResult
