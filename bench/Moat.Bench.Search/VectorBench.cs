@@ -101,10 +101,18 @@ internal static class VectorBench
                 for (var c = 0; c < VectorData.Cases.Length; c++)
                 {
                     var buckets = VectorData.Cases[c].Buckets;
-                    foreach (var q in data.Queries)
+
+                    // Unmeasured passes for at least a second: the JIT's tier-up of hot methods
+                    // happens in the background after a delay, and a fast pass ends before it.
+                    var warmup = Stopwatch.StartNew();
+                    do
                     {
-                        snapshot.Search(Query(q, buckets, exact, strategy));
+                        foreach (var q in data.Queries)
+                        {
+                            snapshot.Search(Query(q, buckets, exact, strategy));
+                        }
                     }
+                    while (warmup.Elapsed < TimeSpan.FromSeconds(1));
 
                     var lat = new List<double>(nq);
                     double recall = 0;
