@@ -227,6 +227,39 @@ public sealed class RangeReadTests : IDisposable
     }
 
     [Fact]
+    public async Task A_background_fill_brings_the_rest_in_with_the_readers_already_open()
+    {
+        var segments = await TwoSegmentsAsync(2000);
+        var ranged = await OpenAsync(segments);
+        var engine = new SearchSnapshot([.. ranged.Select(r => r.Engine)]);
+        var query = Queries()[0];
+        var expected = WholeReference(segments).Search(query);
+        SearchResultAssert.Same(expected, await RangeSearch.RunAsync(engine, ranged, query, new FixedDataKeys(), CancellationToken.None));
+
+        // The fill asks for no key (it would throw): it reuses the readers the opens made.
+        foreach (var r in ranged)
+        {
+            Assert.True(await r.FillAsync(CancellationToken.None));
+            Assert.Equal(r.Length, r.ResidentBytes);
+        }
+
+        var fetched = _store.BytesRead;
+        foreach (var q in Queries())
+        {
+            await RangeSearch.RunAsync(engine, ranged, q, new FixedDataKeys(), CancellationToken.None);
+        }
+
+        Assert.Equal(fetched, _store.BytesRead);
+
+        // A disposed (evicted) segment stops filling quietly.
+        var again = await OpenAsync(segments);
+        again[0].Dispose();
+        Assert.False(await again[0].FillAsync(CancellationToken.None));
+        again[1].Dispose();
+        ranged.ForEach(r => r.Dispose());
+    }
+
+    [Fact]
     public async Task A_tampered_chunk_fails_the_query_that_needs_it_and_no_other()
     {
         var (entry, plaintext) = await StoreSegmentAsync("00000000000000000001-dddd", new FoldResult(

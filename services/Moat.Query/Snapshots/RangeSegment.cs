@@ -252,6 +252,50 @@ internal sealed class RangeSegment : IResidency, IDisposable
         }
     }
 
+    /// <summary>
+    /// Brings in the rest of the segment in the background, a run of at most
+    /// <see cref="SealedObjectReader.MaxFetchBytes"/> at a time, so queries keep fetching what they
+    /// need in between. Uses only readers already open (no key is asked for); stops quietly when
+    /// the segment is disposed (evicted) or <paramref name="cancellationToken"/> fires. Returns
+    /// whether the segment is whole.
+    /// </summary>
+    public async Task<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!_disposed && !cancellationToken.IsCancellationRequested)
+            {
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var runs = MissingRuns([(0, _buffer.Length)]);
+                    if (runs.Count == 0)
+                    {
+                        return true;
+                    }
+
+                    if (!_readers.TryTake(out var reader))
+                    {
+                        return false; // every reader is in use by a query that is fetching: try on a later view
+                    }
+
+                    _readers.Add(reader);
+                    await FetchAsync([runs[0]], NoNewKeys.Instance, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+        }
+        catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException)
+        {
+            // Evicted or shutting down: what was brought in stays usable until the segment is dropped.
+        }
+
+        return false;
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -432,5 +476,14 @@ internal sealed class RangeSegment : IResidency, IDisposable
         {
             Interlocked.Add(ref _residentBytes, Math.Min((chunk + 1) * _chunkSize, _buffer.Length) - (chunk * _chunkSize));
         }
+    }
+
+    /// <summary>A key source for background work that must not open new readers (it holds no caller's keys).</summary>
+    private sealed class NoNewKeys : IDataKeySource
+    {
+        public static readonly NoNewKeys Instance = new();
+
+        public ValueTask<ReadOnlyMemory<byte>?> GetDataKeyAsync(long keyringVersion, uint dekId, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("A background fill uses the readers already open.");
     }
 }

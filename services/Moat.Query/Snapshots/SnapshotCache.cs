@@ -17,6 +17,7 @@ using Moat.Segments.Indexing;
 using Moat.Segments.Segments;
 using Moat.Storage.Namespaces;
 using Moat.Storage.ObjectStore;
+using Moat.Storage.Sealing;
 using Moat.V1;
 
 namespace Moat.Query.Snapshots;
@@ -86,8 +87,10 @@ internal sealed partial class SnapshotCache
                 return Checked(current, read); // a load that began after this read started sees every write acknowledged before it
             }
 
-            var view = await LoadAsync(read, keys, state.View, stats, cancellationToken).ConfigureAwait(false);
+            var previous = state.View;
+            var view = await LoadAsync(read, keys, previous, stats, cancellationToken).ConfigureAwait(false);
             SetView(read.NamespaceId, state, view);
+            FillInBackground(read.NamespaceId, view, previous);
             return Checked(view, read);
         }
         finally
@@ -227,6 +230,40 @@ internal sealed partial class SnapshotCache
         return WalFold.Fold(snapshot.Tail, snapshot.SegmentState.Find);
     }
 
+    /// <summary>
+    /// After a view brought in new segments by ranges (its first queries fetched what they needed),
+    /// the rest of those segments is read in the background while the cache has room for them, so
+    /// later queries find everything in memory instead of each warming its own lists and rows.
+    /// </summary>
+    private void FillInBackground(string namespaceId, NamespaceView view, NamespaceView? previous)
+    {
+        var fresh = view.Ranged.Where(r => previous is null || !previous.Ranged.Contains(r)).ToList();
+        if (fresh.Count == 0 || Bytes + fresh.Sum(r => r.Length - r.ResidentBytes) > _options.CacheBytes)
+        {
+            return;
+        }
+
+        _ = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    foreach (var segment in fresh)
+                    {
+                        await segment.FillAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is SealedObjectIntegrityException or ObjectStoreException or InvalidOperationException)
+                {
+                    // Queries still fetch by ranges (and meet the same fault themselves).
+                    LogFillFailed(_logger, namespaceId, e.GetType().Name);
+                }
+
+                Trim(namespaceId);
+            },
+            CancellationToken.None);
+    }
+
     private void SetView(string namespaceId, NamespaceState state, NamespaceView view)
     {
         state.View = view;
@@ -250,6 +287,9 @@ internal sealed partial class SnapshotCache
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Evicted namespace {NamespaceId} from the read cache: {Reason}")]
     private static partial void LogEvicted(ILogger logger, string namespaceId, string reason);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Background read of namespace {NamespaceId}'s segments stopped: {Error}")]
+    private static partial void LogFillFailed(ILogger logger, string namespaceId, string error);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Snapshot of namespace {NamespaceId} was inconsistent while loading ({Error}); the caller retries")]
     private static partial void LogInconsistent(ILogger logger, string namespaceId, string error);
