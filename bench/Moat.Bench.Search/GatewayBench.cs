@@ -213,22 +213,22 @@ internal static class GatewayBench
             for (var q = 0; q < corpus.Queries.Count; q++)
             {
                 await s.Query.QueryAsync(Request(q, consistency), s.Key);
-        }
+            }
 
-        var lat = new List<double>();
-        double agree = 0;
-        for (var q = 0; q < corpus.Queries.Count; q++)
-        {
-            var t = Stopwatch.GetTimestamp();
-            var r = await s.Query.QueryAsync(Request(q, consistency), s.Key);
-            lat.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            var got = r.Result.Rows.Select(row => row.Document.Id.U64).ToList();
-            var n = Math.Max(got.Count, top[q].Length);
-            agree += n == 0 ? 1 : got.Count(top[q].Contains) / (double)n;
-        }
+            var lat = new List<double>();
+            double agree = 0;
+            for (var q = 0; q < corpus.Queries.Count; q++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                var r = await s.Query.QueryAsync(Request(q, consistency), s.Key);
+                lat.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                var got = r.Result.Rows.Select(row => row.Document.Id.U64).ToList();
+                var n = Math.Max(got.Count, top[q].Length);
+                agree += n == 0 ? 1 : got.Count(top[q].Contains) / (double)n;
+            }
 
-        results.Add(LatencyRow.From($"moat via gateway (gRPC, TLS, {Label(consistency)})", "BM25", "warm", lat, agree / corpus.Queries.Count,
-            string.Create(CultureInfo.InvariantCulture, $"first query {firstMs:F1} ms ({firstResponse.Performance.CacheTemperature})")));
+            results.Add(LatencyRow.From($"moat via gateway (gRPC, TLS, {Label(consistency)})", "BM25", "warm", lat, agree / corpus.Queries.Count,
+                string.Create(CultureInfo.InvariantCulture, $"first query {firstMs:F1} ms ({firstResponse.Performance.CacheTemperature})")));
         }
     }
 
