@@ -85,15 +85,6 @@ internal sealed class SealedSegmentDiskCache : IObjectStore
         return stored;
     }
 
-    /// <summary>Completes when no background fill is running (tests).</summary>
-    internal async Task WaitForFillsAsync()
-    {
-        while (!_filling.IsEmpty)
-        {
-            await Task.Delay(10).ConfigureAwait(false);
-        }
-    }
-
     public Task<string> PutAsync(string key, ReadOnlyMemory<byte> data, PutCondition condition, CancellationToken cancellationToken) =>
         _inner.PutAsync(key, data, condition, cancellationToken);
 
