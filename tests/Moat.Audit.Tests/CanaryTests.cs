@@ -37,8 +37,14 @@ public sealed class CanaryTests
         {
             await writer.AppendDurableAsync(new AuditEvent
             {
-                Kind = kind, Outcome = AuditEventOutcome.Success, Org = new AuditIdentifier(AuditRig.Org), Principal = principal, Namespace = ns,
-                Key = new AuditKeyRef(new AuditIdentifier("kek-nsid-42"), 1), Purpose = KeyPurpose.CallerRequest, ItemCount = 1,
+                Kind = kind,
+                Outcome = AuditEventOutcome.Success,
+                Org = new AuditIdentifier(AuditRig.Org),
+                Principal = principal,
+                Namespace = ns,
+                Key = new AuditKeyRef(new AuditIdentifier("kek-nsid-42"), 1),
+                Purpose = KeyPurpose.CallerRequest,
+                ItemCount = 1,
             });
         }
 
@@ -46,8 +52,12 @@ public sealed class CanaryTests
         {
             writer.Record(new AuditEvent
             {
-                Kind = AuditEventKind.KeyUse, Outcome = AuditEventOutcome.Success, Org = new AuditIdentifier(AuditRig.Org), Principal = principal,
-                Namespace = ns, Purpose = KeyPurpose.CallerRequest,
+                Kind = AuditEventKind.KeyUse,
+                Outcome = AuditEventOutcome.Success,
+                Org = new AuditIdentifier(AuditRig.Org),
+                Principal = principal,
+                Namespace = ns,
+                Purpose = KeyPurpose.CallerRequest,
             });
         }
 

@@ -39,7 +39,10 @@ public sealed class SignerTests
         await using var rig = new AuditRig();
         var body = new AuditDigestBody
         {
-            Org = AuditRig.Org, Writer = "write.a", RecordCount = 5, LastRecordHash = ByteString.CopyFrom(new byte[32]),
+            Org = AuditRig.Org,
+            Writer = "write.a",
+            RecordCount = 5,
+            LastRecordHash = ByteString.CopyFrom(new byte[32]),
         };
         var first = await rig.Checkpointer.SignDigestAsync(AuditRig.Org, body, CancellationToken.None);
         var again = await Assert.ThrowsAsync<AuditDigestConflictException>(() => rig.Checkpointer.SignDigestAsync(AuditRig.Org, body, CancellationToken.None));
