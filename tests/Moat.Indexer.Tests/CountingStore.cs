@@ -2,25 +2,33 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Moat.Storage.ObjectStore;
 
-namespace Moat.Indexer.Tests;
+namespace Moat.Testing;
 
 /// <summary>One store call: its operation (GET, HEAD, PUT, LIST, DELETE) and key (a LIST: its prefix).</summary>
 internal readonly record struct StoreCall(string Operation, string Key);
 
 /// <summary>
-/// A store decorator that records every call, in order, and can run a callback right after a HEAD
-/// (a deterministic point to let another writer act between a reader's probes).
+/// A store decorator that records every call, in order, and the bytes GETs returned, and can run a
+/// callback right after a HEAD (a deterministic point to let another writer act between a reader's
+/// probes). Shared by the Indexer and Query suites (linked).
 /// </summary>
 internal sealed class CountingStore(IObjectStore inner) : IObjectStore
 {
     private readonly ConcurrentQueue<StoreCall> _calls = new();
     private Func<string, Task>? _afterHead;
+    private long _bytesRead;
 
     public string Region => inner.Region;
 
     public IReadOnlyList<StoreCall> Calls => [.. _calls];
 
     public int Count(string operation) => _calls.Count(c => c.Operation == operation);
+
+    /// <summary>GET calls so far.</summary>
+    public int Gets => Count("GET");
+
+    /// <summary>Bytes the GETs returned.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
 
     public void Reset() => _calls.Clear();
 
@@ -37,10 +45,12 @@ internal sealed class CountingStore(IObjectStore inner) : IObjectStore
             return callback();
         };
 
-    public Task<StoredObject?> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken)
+    public async Task<StoredObject?> GetAsync(string key, ByteRange? range, CancellationToken cancellationToken)
     {
         _calls.Enqueue(new("GET", key));
-        return inner.GetAsync(key, range, cancellationToken);
+        var stored = await inner.GetAsync(key, range, cancellationToken);
+        Interlocked.Add(ref _bytesRead, stored?.Data.Length ?? 0);
+        return stored;
     }
 
     public Task<string> PutAsync(string key, ReadOnlyMemory<byte> data, PutCondition condition, CancellationToken cancellationToken)

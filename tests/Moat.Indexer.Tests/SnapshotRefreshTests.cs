@@ -6,6 +6,7 @@ using Moat.Indexer.Snapshots;
 using Moat.Internal.V1;
 using Moat.Storage;
 using Moat.Storage.ObjectStore;
+using Moat.Testing;
 
 namespace Moat.Indexer.Tests;
 

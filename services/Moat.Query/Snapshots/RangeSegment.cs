@@ -108,23 +108,14 @@ internal sealed class RangeSegment : IResidency, IDisposable
     }
 
     /// <summary>Whether every byte of <paramref name="bytes"/> (a slice of this segment's buffer) is present.</summary>
-    public bool Contains(ReadOnlyMemory<byte> bytes)
-    {
-        if (bytes.IsEmpty)
-        {
-            return true;
-        }
-
-        if (!MemoryMarshal.TryGetArray(bytes, out var slice) || !ReferenceEquals(slice.Array, _buffer))
-        {
-            return false;
-        }
-
-        return Contains(slice.Offset, slice.Count);
-    }
+    public bool Contains(ReadOnlyMemory<byte> bytes) =>
+        bytes.IsEmpty || (TryLocate(bytes, out var offset, out var length) && (IsWhole || Contains(offset, length)));
 
     /// <summary>Whether <paramref name="bytes"/> is a slice of this segment's buffer.</summary>
-    public bool Owns(ReadOnlyMemory<byte> bytes) => MemoryMarshal.TryGetArray(bytes, out var slice) && ReferenceEquals(slice.Array, _buffer);
+    public bool Owns(ReadOnlyMemory<byte> bytes) => TryLocate(bytes, out _, out _);
+
+    /// <summary>Every chunk is present (then no check needs the bitmap).</summary>
+    public bool IsWhole => ResidentBytes == _buffer.Length;
 
     /// <summary>
     /// Brings in what <paramref name="needs"/> names (whole sections for attributes; a vector
@@ -200,9 +191,9 @@ internal sealed class RangeSegment : IResidency, IDisposable
         var ranges = new List<(long, long)>();
         foreach (var s in slices)
         {
-            if (MemoryMarshal.TryGetArray(s, out var slice) && ReferenceEquals(slice.Array, _buffer))
+            if (TryLocate(s, out var offset, out var length))
             {
-                ranges.Add((slice.Offset, slice.Count));
+                ranges.Add((offset, length));
             }
         }
 
@@ -316,6 +307,15 @@ internal sealed class RangeSegment : IResidency, IDisposable
         {
             throw new SegmentFormatException($"Column '{name}' of segment {Reader.Header.SegmentId} has {rows} rows; the segment has {Engine.RowCount}.");
         }
+    }
+
+    /// <summary>Where <paramref name="bytes"/> lies in this segment's buffer; false when it is not a slice of it.</summary>
+    private bool TryLocate(ReadOnlyMemory<byte> bytes, out long offset, out long length)
+    {
+        var mine = MemoryMarshal.TryGetArray(bytes, out var slice) && ReferenceEquals(slice.Array, _buffer);
+        offset = mine ? slice.Offset : 0;
+        length = mine ? slice.Count : 0;
+        return mine;
     }
 
     private static (long Offset, long Length) Range(SegmentReader reader, SegmentSectionKind kind, string name = "")

@@ -53,8 +53,8 @@ internal sealed partial class SnapshotCache
         _options = options.Value;
         _time = time;
         _logger = logger;
-        // Segments are held here as range segments; the manifest reader needs only the timeouts.
-        _readerOptions = new IndexerOptions { SegmentCacheBytes = 1 };
+        // Segments are held here as range segments; the loader and manifest reader need only the timeouts.
+        _readerOptions = new IndexerOptions();
         keys.Cache.OnUnusable(e => Evict(e.NamespaceId, e.Reason));
     }
 
@@ -66,7 +66,7 @@ internal sealed partial class SnapshotCache
 
     /// <summary>Whether the namespace has a view with every stored segment wholly in memory.</summary>
     public bool IsHot(string namespaceId) =>
-        _states.TryGetValue(namespaceId, out var s) && s.View is { } view && view.Ranged.All(r => r.ResidentBytes == r.Length);
+        _states.TryGetValue(namespaceId, out var s) && s.View is { } view && view.Ranged.All(r => r.IsWhole);
 
     /// <summary>The namespace's view for a read of <paramref name="consistency"/>, loading or refreshing it as needed.</summary>
     public async Task<NamespaceView> GetAsync(ReadContext read, CallerKeySource keys, Consistency consistency, ReadStats stats, CancellationToken cancellationToken)

@@ -65,9 +65,9 @@ public sealed class VectorColumn
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(missing);
-        if (Residency is null)
+        if (Residency is null || Residency.Contains(Data))
         {
-            return false;
+            return false; // every row is present: no per-row check
         }
 
         var before = missing.Count;
