@@ -24,7 +24,9 @@ internal sealed class AppenderProcess : IDisposable
     public static async Task<AppenderProcess> StartAsync(AuditRig rig, string writer, int count, int concurrency = 8)
     {
         Assert.True(File.Exists(Dll), $"{Dll} is not built");
-        var files = Path.Combine(rig.Directory + "-files");
+        // Each process its own copies: a second start rewriting shared files while the first
+        // process reads them gave it a truncated keyring.
+        var files = Path.Combine(rig.Directory + "-files", writer);
         Directory.CreateDirectory(files);
         await File.WriteAllBytesAsync(Path.Combine(files, "keyring"), rig.Keyring.Serialize());
         await File.WriteAllBytesAsync(Path.Combine(files, "kek"), rig.KekBytes);
